@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['DATASETS', 'data_home', 'find_dataset', 'load_image', 'as_map', 'fix_to_map', 'map_to_fix', 'density_sigma',
-           'fixation_density', 'normalize', 'resize_map', 'center_bias', 'overlay', 'show_sal', 'browse']
+           'fixation_density', 'normalize', 'resize_map', 'center_bias', 'overlay', 'show_sal', 'browse',
+           'small_figures']
 
 # %% ../nbs/00_core.ipynb #252b32a2
 import math, os
@@ -16,7 +17,7 @@ import numpy as np
 import torch
 from matplotlib import colormaps
 
-# %% ../nbs/00_core.ipynb #9cf2e53f
+# %% ../nbs/00_core.ipynb #845d43fc
 DATASETS = {
     'osie': 'OSIE (Xu et al., JoV 2014): https://github.com/NUS-VIP/predicting-human-gaze-beyond-pixels',
     'salicon': 'SALICON 2017: http://salicon.net/challenge-2017/',
@@ -28,7 +29,7 @@ DATASETS = {
     'models': 'model files (MediaPipe face models: https://github.com/google-ai-edge/mediapipe)',
 }
 
-# %% ../nbs/00_core.ipynb #845d43fc
+# %% ../nbs/00_core.ipynb #37696ca3
 def data_home(
     path:str|Path|None=None, # explicit folder (the `--data` flag); wins over everything else
 )->Path: # the folder data sets are read from
@@ -37,7 +38,7 @@ def data_home(
     env = os.environ.get('SALIENCY_NB_DATA')
     return Path(env).expanduser() if env else Path.home()/'.cache'/'saliency_nb'
 
-# %% ../nbs/00_core.ipynb #37696ca3
+# %% ../nbs/00_core.ipynb #a458cf3c
 def find_dataset(
     name:str, # data set folder name, e.g. 'osie'
     path:str|Path|None=None, # explicit data home (see `data_home`)
@@ -52,7 +53,7 @@ def find_dataset(
         f"or run `saliency_nb download {name}`, or point the data home at the folder that holds "
         f"{name}/ with `--data DIR` or SALIENCY_NB_DATA=DIR.")
 
-# %% ../nbs/00_core.ipynb #e9060e3d
+# %% ../nbs/00_core.ipynb #9aa86ada
 def load_image(
     path:str|Path, # image file (anything OpenCV reads)
 )->np.ndarray: # `uint8` RGB array of shape (H, W, 3)
@@ -67,7 +68,7 @@ def load_image(
     if img.shape[2] == 4: return cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
-# %% ../nbs/00_core.ipynb #5de58528
+# %% ../nbs/00_core.ipynb #7d7431fa
 def as_map(
     x, # 2-D numpy array, torch tensor or nested list
     name:str='map', # what to call it in error messages
@@ -84,7 +85,7 @@ def as_map(
                          "replace them (e.g. np.nan_to_num) before use.")
     return a
 
-# %% ../nbs/00_core.ipynb #c1f539f0
+# %% ../nbs/00_core.ipynb #feec5cb6
 def fix_to_map(
     xs, # x (column) coordinates, 0-based pixels
     ys, # y (row) coordinates, 0-based pixels
@@ -105,7 +106,7 @@ def fix_to_map(
     fix[ys.astype(int), xs.astype(int)] = 1
     return fix
 
-# %% ../nbs/00_core.ipynb #feec5cb6
+# %% ../nbs/00_core.ipynb #8372e4f1
 def map_to_fix(
     fix, # fixation map (nonzero = fixated)
 )->tuple: # (xs, ys) 0-based integer coordinates, in row-major order
@@ -113,7 +114,7 @@ def map_to_fix(
     ys, xs = np.nonzero(as_map(fix, 'fix'))
     return xs, ys
 
-# %% ../nbs/00_core.ipynb #ed2fd7fa
+# %% ../nbs/00_core.ipynb #bdcb5e73
 def density_sigma(
     shape:tuple, # (H, W) of the fixation map
     fc:float=8, # cut-off frequency in cycles per image
@@ -123,7 +124,7 @@ def density_sigma(
     n = 2**math.ceil(math.log2(n))
     return n*math.sqrt(math.log(2))/(math.pi*fc*math.sqrt(2))
 
-# %% ../nbs/00_core.ipynb #bdcb5e73
+# %% ../nbs/00_core.ipynb #878224f7
 def fixation_density(
     fix, # binary fixation map (H, W); counts are used as weights
     fc:float=8, # cut-off frequency in cycles per image (the benchmark's 8)
@@ -144,7 +145,7 @@ def fixation_density(
     d = normalize(d)  # the stored 8-bit map is min-max scaled; this also drops the FFT ringing (~ -1e-17)
     return d/d.sum() if norm == 'sum' else d
 
-# %% ../nbs/00_core.ipynb #b2435c00
+# %% ../nbs/00_core.ipynb #667ac44c
 def normalize(
     smap, # saliency map
     how:str='minmax', # 'minmax', 'sum' or 'zscore'
@@ -166,7 +167,7 @@ def normalize(
         return (m - m.mean())/sd
     raise ValueError(f"how must be 'minmax', 'sum' or 'zscore', got {how!r}.")
 
-# %% ../nbs/00_core.ipynb #b2ec2c13
+# %% ../nbs/00_core.ipynb #f57d75a4
 def _cubic(x):
     "Keys' cubic convolution kernel with a = -0.5 (MATLAB's `cubic`)."
     ax = np.abs(x); ax2, ax3 = ax**2, ax**3
@@ -190,7 +191,7 @@ def _resize_weights(n_in, n_out, antialias=True):
     np.add.at(W, (np.repeat(np.arange(n_out), p), idx.ravel()), wts.ravel())
     return W
 
-# %% ../nbs/00_core.ipynb #f57d75a4
+# %% ../nbs/00_core.ipynb #d9ff5b5b
 _CV2 = {'bilinear': cv2.INTER_LINEAR, 'cubic': cv2.INTER_CUBIC, 'nearest': cv2.INTER_NEAREST, 'area': cv2.INTER_AREA}
 
 def resize_map(
@@ -211,7 +212,7 @@ def resize_map(
     if method not in _CV2: raise ValueError(f"method must be 'matlab' or one of {list(_CV2)}, got {method!r}.")
     return cv2.resize(m, shape[::-1], interpolation=_CV2[method])
 
-# %% ../nbs/00_core.ipynb #918adba6
+# %% ../nbs/00_core.ipynb #61edcaef
 def center_bias(
     shape:tuple, # (H, W)
     sigma:float=0.25, # standard deviation as a fraction of each side (H and W)
@@ -224,12 +225,13 @@ def center_bias(
     x = (np.arange(w) - (w - 1)/2)/(sigma*w)
     return np.exp(-0.5*(y[:, None]**2 + x[None, :]**2))
 
-# %% ../nbs/00_core.ipynb #751e94aa
+# %% ../nbs/00_core.ipynb #7999e2ee
 def overlay(
     img:np.ndarray, # RGB image (H, W, 3), uint8
     smap, # saliency map, any size (resized to the image bilinearly)
     cmap:str='jet', # matplotlib colour map
-    alpha:float=0.5, # weight of the map in the blend
+    alpha:float=0.6, # weight of the map in the blend (at the map's maximum)
+    weighted:bool=True, # scale the blend by the map, so low-saliency regions keep the image's own colours
 )->np.ndarray: # blended RGB uint8 image
     "`smap`, min-max normalised and coloured with `cmap`, blended over `img`."
     img = np.asarray(img)
@@ -237,9 +239,10 @@ def overlay(
     m = resize_map(smap, img.shape[:2], 'bilinear')
     m = normalize(m) if m.max() > m.min() else np.zeros_like(m)
     col = colormaps[cmap](m)[..., :3]*255
-    return (alpha*col + (1 - alpha)*img).round().clip(0, 255).astype(np.uint8)
+    a = alpha*m[..., None] if weighted else alpha
+    return (a*col + (1 - a)*img).round().clip(0, 255).astype(np.uint8)
 
-# %% ../nbs/00_core.ipynb #7999e2ee
+# %% ../nbs/00_core.ipynb #b558db05
 def show_sal(
     img:np.ndarray, # RGB image (H, W, 3)
     *maps, # saliency maps to show next to the image, any size
@@ -268,7 +271,7 @@ def show_sal(
     for ax, t in zip(axs, titles): ax.set_title(t, fontsize=9); ax.axis('off')
     return axs
 
-# %% ../nbs/00_core.ipynb #aa0f210b
+# %% ../nbs/00_core.ipynb #db7cbf63
 def browse(
     imgs:list, # RGB images, or a function i -> image
     *maps, # lists (or functions i -> map) of maps, one list per panel
@@ -291,3 +294,14 @@ def browse(
     slider.observe(lambda ch: draw(ch['new']), names='value')
     draw(0)
     return widgets.VBox([slider, out])
+
+# %% ../nbs/00_core.ipynb #1702e864
+def small_figures(
+    fmt:str='jpeg', # inline figure format: 'jpeg' for photographs, 'png' or 'svg' for line plots
+    dpi:int=80, # figure resolution
+):
+    "Use `fmt` at `dpi` for inline notebook figures (no effect outside IPython)."
+    plt.rcParams['figure.dpi'] = dpi
+    try: from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError: return
+    set_matplotlib_formats(fmt, **({'pil_kwargs': {'quality': 85}} if fmt == 'jpeg' else {}))
