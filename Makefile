@@ -22,10 +22,10 @@ demo: $(STAMP)
 	.venv/bin/saliency_nb demo --out demo_out
 
 test: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=20 tests
 
 test-all: $(STAMP)
-	SALIENCY_NB_TEST_FLAGS="slow" $(PY) -m pytest tests
+	SALIENCY_NB_TEST_FLAGS="slow" $(PY) -m pytest -n 2 --dist loadgroup --durations=20 tests
 
 docs: $(STAMP)
 	$(PY) tools/build_docs.py

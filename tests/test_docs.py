@@ -6,6 +6,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 import pytest
 
+pytestmark = pytest.mark.xdist_group("docs")  # one worker builds the site once for all docs tests
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT/'_docs'
 CHROMIUM_INSTALL = 'apt-get update && apt-get install -y chromium'

@@ -2,7 +2,7 @@
 import configparser, os
 from pathlib import Path
 import pytest
-from nbdev.test import test_nb
+from nbdev.test import test_nb as run_nb
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT/'nbs').rglob('*.ipynb')
@@ -15,5 +15,5 @@ def _skip_flags():
 
 @pytest.mark.parametrize('nb', NBS, ids=[str(p.relative_to(ROOT/'nbs')) for p in NBS])
 def test_notebook(nb):
-    ok, secs = test_nb(nb, skip_flags=_skip_flags(), showerr=True)
+    ok, secs = run_nb(nb, skip_flags=_skip_flags(), showerr=True)
     assert ok, f"{nb.name} failed (see the traceback above)"
