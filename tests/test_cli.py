@@ -24,15 +24,9 @@ def test_every_command_documents_its_flags(name):
     undocumented = [a.dest for a in sp._actions if not a.help]
     assert not undocumented, f"{name}: flags without help: {undocumented}"
 
-def test_demo_writes_figure_and_table(tmp_path):
-    r = sh('demo', '--out', tmp_path/'out', '--n', 12)
-    assert r.returncode == 0, r.stderr
-    for f in ('figure.png', 'metrics.csv', 'run.json'): assert (tmp_path/'out'/f).stat().st_size > 0
-    assert json.loads((tmp_path/'out'/'run.json').read_text())['images'] == 12
-
 def test_missing_data_is_one_clear_line(tmp_path):
-    r = sh('demo', '--data', tmp_path/'nowhere', '--out', tmp_path/'out')
-    assert r.returncode == 2
+    r = sh('demo', '--data', tmp_path/'nowhere', '--out', tmp_path/'out', '--budget', 0.1)
+    assert r.returncode == 2, r.stderr
     assert 'Traceback' not in r.stderr and str(tmp_path/'nowhere'/'osie') in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 
