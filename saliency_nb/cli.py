@@ -22,6 +22,7 @@ COMMANDS = {
     'evaluate': ('score saliency maps (<stem>.npy or .png) against an eye-tracking data set', 'saliency_nb.cli:cli_evaluate'),
     'download': ('download a public data set into the data home', 'saliency_nb.cli:cli_download'),
     'llava-extract': ('caption a data set with a VLM and store per-token image attention and hidden states', 'saliency_nb.llava:cli_llava_extract'),
+    'vl-saliency': ('saliency maps of generated tokens from a Hugging Face vision-language model (AGCAM, GradCAM, attention, gradients)', 'saliency_nb.vl_saliency:cli_vl_saliency'),
     'mrcnn-train': ('train Mr-CNN (multi-resolution patch CNN) on an eye-tracking data set', 'saliency_nb.mrcnn_train:cli_mrcnn_train'),
     'mrcnn-eval': ('evaluate Mr-CNN checkpoints with the standard metrics (and the coursework AUC)', 'saliency_nb.mrcnn_train:cli_mrcnn_eval'),
     'gasp-cues': ('extract GASP social-cue maps (saliency, faces, gaze, gaze following) from a video', 'saliency_nb.gasp_cues:cli_gasp_cues'),
