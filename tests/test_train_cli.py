@@ -24,6 +24,20 @@ def test_quick_demo_then_predict(tmp_path):
     assert m.shape == (600, 800) and m.dtype == np.float32 and abs(m.sum() - 1) < 1e-3
     assert len(list((tmp_path/'maps').glob('*.npy'))) == 2
 
+    # a folder-format data set the model never saw (3 OSIE test images): predict, then evaluate, all from the CLI
+    from saliency_nb.data import read_osie, export_folder
+    test = read_osie(data/'osie').split('test')
+    unseen = export_folder(test.subset(test.stems[-3:]), tmp_path/'unseen')
+    r = sh('predict', '--model', out/'model.pth', '--images', unseen/'stimuli', '--out', tmp_path/'unseen_maps')
+    assert r.returncode == 0, r.stderr[-3000:]
+    exe = Path(sys.executable).parent/'saliency_nb'
+    r = subprocess.run([str(exe), 'evaluate', '--pred', str(tmp_path/'unseen_maps'), '--data', str(unseen), '--format', 'folder',
+                        '--json', str(tmp_path/'unseen.json')], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads((tmp_path/'unseen.json').read_text())
+    assert res['n_images'] == 3 and set(res['summary']) == {'model', 'centre bias', 'inter-observer'}
+    assert all(np.isfinite(v) for v in res['summary']['model'].values() if v is not None)
+
 def test_predict_errors_are_one_line(tmp_path):
     (tmp_path/'empty').mkdir(); (tmp_path/'bad.pth').write_bytes(b'xx')
     r = sh('predict', '--model', tmp_path/'bad.pth', '--images', tmp_path/'empty', '--out', tmp_path/'o')
