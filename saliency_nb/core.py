@@ -243,6 +243,12 @@ def overlay(
     return (a*col + (1 - a)*img).round().clip(0, 255).astype(np.uint8)
 
 # %% ../nbs/00_core.ipynb #b558db05
+def _visible(m):
+    "A binary fixation map with its single pixels grown to small discs, so they show at figure size; other maps as they are."
+    if not np.isin(m, (0, 1)).all() or not m.any(): return m
+    r = max(1, max(m.shape)//150)
+    return cv2.dilate(m.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2*r + 1, 2*r + 1)))
+
 def show_sal(
     img:np.ndarray, # RGB image (H, W, 3)
     *maps, # saliency maps to show next to the image, any size
@@ -267,7 +273,7 @@ def show_sal(
         axs[0].scatter(xs, ys, s=6, c='lime', edgecolors='black', linewidths=0.3)
     for ax, m in zip(axs[1:], maps):
         if over: ax.imshow(overlay(img, m, cmap))
-        else: ax.imshow(as_map(m, allow_nan=True), cmap=cmap)
+        else: ax.imshow(_visible(as_map(m, allow_nan=True)), cmap=cmap)
     for ax, t in zip(axs, titles): ax.set_title(t, fontsize=9); ax.axis('off')
     return axs
 
