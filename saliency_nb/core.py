@@ -60,7 +60,13 @@ def load_image(
     "Read the image at `path` as RGB `uint8`; grey images get three channels, alpha is dropped."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"Image not found: {path}. Check the path.")
-    img = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    data = path.read_bytes()
+    if not data: raise ValueError(f"Cannot read image {path}: the file is empty (0 bytes).")
+    # OpenCV decodes a truncated JPEG as a half-grey image with only a printed warning: refuse it (no end-of-image marker)
+    if data[:2] == b'\xff\xd8' and b'\xff\xd9' not in data[-4096:]:
+        raise ValueError(f"Cannot read image {path}: truncated JPEG (no end-of-image marker); re-download or re-encode it.")
+    try: img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error: img = None
     if img is None: raise ValueError(f"Cannot read image {path}: not an image OpenCV can decode (corrupt or unsupported file).")
     if img.dtype == np.uint16: img = (img // 257).astype(np.uint8)
     if img.dtype != np.uint8: raise ValueError(f"Image {path} has dtype {img.dtype}; expected 8- or 16-bit.")

@@ -293,7 +293,10 @@ def read_osie(
     root = Path(root); mat = root/'eye'/'fixations.mat'
     if not mat.is_file(): raise FileNotFoundError(f"OSIE fixation file not found: {mat}. Expected the published layout ROOT/stimuli/*.jpg and ROOT/eye/fixations.mat.")
     pr = _Problems(on_error, 'osie')
-    recs = np.atleast_1d(_loadmat(mat, squeeze_me=True, struct_as_record=False)['fixations'])
+    m = _loadmat(mat, squeeze_me=True, struct_as_record=False)
+    if 'fixations' not in m:
+        raise ValueError(f"{mat} has no 'fixations' variable (it has {sorted(k for k in m if not k.startswith('__'))}); is this OSIE's eye/fixations.mat?")
+    recs = np.atleast_1d(m['fixations'])
     paths = {p.stem: p for p in (root/'stimuli').glob('*.jpg')}
     img, sub, xs, ys, ds = [], [], [], [], []
     for e in recs:

@@ -30,7 +30,11 @@ def get_prediction(
         return as_map(preds[stem], f'prediction for {stem}')
     d = Path(preds)
     if not d.is_dir(): raise FileNotFoundError(f"Prediction folder not found: {d}. Pass a folder of <stem>.npy/.png, a dict or a function.")
-    if (d/f'{stem}.npy').is_file(): return as_map(np.load(d/f'{stem}.npy'), f'{d}/{stem}.npy')
+    if (d/f'{stem}.npy').is_file():
+        try: arr = np.load(d/f'{stem}.npy', allow_pickle=False)
+        except (ValueError, OSError, EOFError) as e:
+            raise ValueError(f"Cannot read prediction {d/f'{stem}.npy'}: {e} (write maps with np.save of a float array).") from e
+        return as_map(arr, f'{d}/{stem}.npy')
     if (d/f'{stem}.png').is_file():
         m = cv2.imread(str(d/f'{stem}.png'), cv2.IMREAD_UNCHANGED)
         if m is None: raise ValueError(f"{d/f'{stem}.png'} cannot be read as an image.")

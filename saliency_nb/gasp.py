@@ -30,7 +30,7 @@ from fastai.learner import Learner
 from fastai.metrics import AvgMetric
 from fastai.optimizer import Adam
 
-from .core import center_bias, fixation_density, overlay, resize_map
+from .core import center_bias, data_home, fixation_density, overlay, resize_map
 from .gasp_cues import FaceAnalyzer, VideoFrames, default_cues, extract_cues, load_cues
 
 # %% ../nbs/09a_gasp.ipynb #70bbc3bd
@@ -275,7 +275,11 @@ def gasp_config(
     elif str(name).endswith('.json'):
         p = Path(name)
         if not p.is_file(): raise FileNotFoundError(f"Config file {p} not found.")
-        cfg = {**GASP_DEFAULTS, **json.loads(p.read_text())}
+        try: raw = json.loads(p.read_text(encoding='utf-8'))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ValueError(f"Config file {p} is not valid UTF-8 JSON ({type(e).__name__}: {e}); write it as a JSON object of settings.") from e
+        if not isinstance(raw, dict): raise ValueError(f"Config file {p} holds a JSON {type(raw).__name__}; expected an object of settings, e.g. {{\"variant\": ...}}.")
+        cfg = {**GASP_DEFAULTS, **raw}
     else:
         m = _NAME_RE.match(str(name))
         if not m or not str(name).strip():

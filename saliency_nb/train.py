@@ -407,6 +407,7 @@ def train(
     limit:int|None=None, # use only the first `limit` images of the train and valid splits (quick runs)
     freeze:str='none', # 'none', 'early' or 'backbone' (see `saliency_learner`)
     progress:bool=True, # progress bars
+    weights:str|Path|None=None, # local backbone weights file (e.g. the seeds' resnet50-19c8e357.pth for resnet50_caffe)
 )->Learner:
     "Train a saliency model on a data set's train split (valid split for checkpoint selection); distributed under torchrun."
     from saliency_nb.data import load_dataset, saliency_dls
@@ -418,7 +419,8 @@ def train(
         if not ds.splits.get(k): raise ValueError(f"{root}: the data set has no (or an empty) {k!r} split; it has {sorted(ds.splits)}.")
     dls = saliency_dls(ds, size=tuple(size), bs=bs, num_workers=num_workers)
     learn = saliency_learner(dls, arch, backbone, pretrained=pretrained, monitor=monitor, patience=patience, path=out,
-                             tensorboard=tensorboard, seed=seed, preset=preset, lr=lr, freeze=freeze, progress=progress)
+                             tensorboard=tensorboard, seed=seed, preset=preset, lr=lr, freeze=freeze, progress=progress,
+                             **({'weights': weights} if weights is not None else {}))
     from contextlib import nullcontext
     with (learn.distrib_ctx(sync_bn=torch.cuda.is_available(), cpu=not torch.cuda.is_available()) if dist else nullcontext()):
         fit_saliency(learn, epochs, lr=lr, preset=preset, budget=budget)
@@ -452,6 +454,7 @@ def cli_train(p):
     p.add_argument('--patience', type=int, default=None, help='stop after this many epochs without improvement (default: never)')
     p.add_argument('--tensorboard', action='store_true', help='also log to OUT/tensorboard (needs pip install tensorboard)')
     p.add_argument('--no-pretrained', dest='pretrained', action='store_false', help='random backbone weights instead of ImageNet ones')
+    p.add_argument('--weights', default=None, help="local backbone weights file (needed for resnet50_caffe, e.g. the seeds' resnet50-19c8e357.pth)")
     p.add_argument('--budget', type=float, default=None, help='time budget for training in minutes: stops safely when it runs out')
     p.add_argument('--num_workers', type=int, default=0, help='data-loading worker processes (default: 0)')
     p.add_argument('--limit', type=int, default=None, help='use only the first N images of the train and valid splits (quick runs)')
@@ -459,7 +462,7 @@ def cli_train(p):
     p.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars')
     def run(a):
         train(a.data, a.format, a.arch, a.backbone, a.epochs, a.out, tuple(a.size), a.bs, a.lr, a.preset, a.seed, a.monitor,
-              a.patience, a.tensorboard, a.pretrained, a.budget, a.num_workers, a.limit, a.freeze, a.progress)
+              a.patience, a.tensorboard, a.pretrained, a.budget, a.num_workers, a.limit, a.freeze, a.progress, a.weights)
     p.set_defaults(func=run)
 
 def cli_predict(p):
