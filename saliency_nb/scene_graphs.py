@@ -108,15 +108,23 @@ def read_coco(
     "COCO instances as scene graphs: category names as objects, `supercategory` as the only attribute, polygons or RLE as regions."
     json_path = Path(json_path)
     if not json_path.is_file(): raise FileNotFoundError(f"COCO annotation file not found: {json_path}.")
-    try: d = json.loads(json_path.read_text())
+    try: d = json.loads(json_path.read_text(encoding='utf-8'))
+    except UnicodeDecodeError as e: raise ValueError(f"{json_path}: not UTF-8 text ({e}); COCO annotation files are UTF-8 JSON.") from e
     except json.JSONDecodeError as e: raise ValueError(f"{json_path}: not valid JSON (truncated?): {e}") from e
-    miss = [k for k in ('images', 'annotations', 'categories') if k not in d]
+    miss = [k for k in ('images', 'annotations', 'categories') if not isinstance(d, dict) or k not in d]
     if miss: raise ValueError(f"{json_path}: missing key(s) {miss}; not a COCO instances file.")
+    def need(rec, keys, what):
+        lost = [k for k in keys if k not in rec]
+        if lost: raise ValueError(f"{json_path}: {what} {rec.get('id', '?')} lacks {lost}; every COCO {what} needs {list(keys)}.")
+    for c in d['categories']: need(c, ('id', 'name', 'supercategory'), 'category')
     cats = {c['id']: c for c in d['categories']}
+    for im in d['images']: need(im, ('id', 'file_name', 'height', 'width'), 'image')
     imgs = {im['id']: {'file': Path(images_dir)/im['file_name'] if images_dir else None, 'height': im['height'], 'width': im['width'], 'objects': []}
             for im in d['images']}
     for a in d['annotations']:
+        need(a, ('id', 'image_id', 'category_id', 'bbox'), 'annotation')
         if a['image_id'] not in imgs: raise ValueError(f"{json_path}: annotation {a['id']} refers to image {a['image_id']}, which is not in 'images'.")
+        if a['category_id'] not in cats: raise ValueError(f"{json_path}: annotation {a['id']} has category_id {a['category_id']}, which is not in 'categories'.")
         c = cats[a['category_id']]
         imgs[a['image_id']]['objects'].append({'id': a['id'], 'name': _concept(c['name']), 'box': list(a['bbox']),
             'attributes': [_concept(c['supercategory'])], 'segmentation': a.get('segmentation'), 'iscrowd': a.get('iscrowd', 0), 'area': a.get('area')})

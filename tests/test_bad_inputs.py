@@ -251,15 +251,10 @@ CASES = [
     P('coco_missing_keys', coco_err('missing key', 'annotations'), id='coco_missing_keys'),
     P('coco_truncated', coco_err('not valid JSON'), id='coco_truncated'),
     P('coco_list', coco_err('not a COCO'), id='coco_list'),
-    P('coco_bad_category', coco_err('99'), id='coco_bad_category', marks=bug(
-        "scene_graphs.read_coco with an annotation whose category_id is not in 'categories' raises a bare KeyError(99) "
-        'naming neither the file nor the annotation.')),
-    P('coco_annotation_no_bbox', coco_err('bbox'), id='coco_annotation_no_bbox', marks=bug(
-        "scene_graphs.read_coco with an annotation lacking 'bbox' raises a bare KeyError('bbox') without the file or annotation id.")),
-    P('coco_image_no_size', coco_err('height'), id='coco_image_no_size', marks=bug(
-        "scene_graphs.read_coco with an image entry lacking 'height' raises a bare KeyError('height') without the file or image id.")),
-    P('coco_utf16', coco_err('utf'), id='coco_utf16', marks=bug(
-        'scene_graphs.read_coco on a UTF-16 file raises a bare UnicodeDecodeError (only JSONDecodeError is caught) without the file.')),
+    P('coco_bad_category', coco_err('99'), id='coco_bad_category'),
+    P('coco_annotation_no_bbox', coco_err('bbox'), id='coco_annotation_no_bbox'),
+    P('coco_image_no_size', coco_err('height'), id='coco_image_no_size'),
+    P('coco_utf16', coco_err('utf'), id='coco_utf16'),
     # prediction folders: evaluate.get_prediction
     P('pred_npy_nan', pred_err('b.npy', 'NaN'), id='pred_npy_nan'),
     P('pred_npy_3d', pred_err('b.npy', '2-D'), id='pred_npy_3d'),
