@@ -9,7 +9,7 @@ __all__ = ['FIX_COLS', 'log', 'OSIE_SPLIT', 'DOWNLOADS', 'Fixations', 'SaliencyD
            'SaliencyDL', 'saliency_block', 'saliency_dls', 'download']
 
 # %% ../nbs/02_data.ipynb #98248a69
-import hashlib, io, json, logging, os, re, shutil, socket, tempfile, urllib.error, urllib.request, warnings, zipfile
+import hashlib, logging, os, shutil, socket, urllib.error, urllib.request, warnings, zipfile
 from collections import OrderedDict
 from pathlib import Path
 
@@ -21,10 +21,10 @@ import scipy.io
 import torch
 from fastai.data.block import DataBlock, TransformBlock
 from fastai.data.core import TfmdDL
-from fastai.data.transforms import IndexSplitter, IntToFloatTensor, Normalize
+from fastai.data.transforms import IntToFloatTensor, Normalize
 from fastai.torch_core import TensorBase, TensorImage
 from fastai.vision.core import imagenet_stats
-from fasttransform import ItemTransform, Transform
+from fasttransform import ItemTransform
 from PIL import Image
 
 from .core import data_home, fix_to_map, fixation_density, load_image, show_sal

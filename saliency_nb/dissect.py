@@ -10,7 +10,7 @@ __all__ = ['basis_maps', 'BasisHistogram', 'compute_thresholds', 'load_threshold
            'cli_dissect', 'cli_dissect_contrib', 'cli_dissect_interact']
 
 # %% ../nbs/06_dissect.ipynb #afee27cc
-import argparse, heapq, json, os, tempfile, time
+import heapq, json, os, tempfile
 from pathlib import Path
 
 import cv2

@@ -11,7 +11,7 @@ __all__ = ['GASP_VARIANTS', 'GASP_DEFAULTS', 'METRICS', 'ModalityEncoder', 'DAML
            'cli_gasp_train', 'cli_gasp_infer']
 
 # %% ../nbs/09a_gasp.ipynb #2530d1ef
-import json, math, os, re, tempfile, time
+import json, os, re, time
 from pathlib import Path
 
 import cv2
@@ -23,14 +23,14 @@ import torch.nn.functional as F
 from torch import nn
 
 from fastai.callback.core import Callback
-from fastai.callback.schedule import fit_one_cycle
+import fastai.callback.schedule  # noqa: F401 (patches Learner.fit_one_cycle)
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.metrics import AvgMetric
 from fastai.optimizer import Adam
 
-from .core import center_bias, data_home, fixation_density, overlay, resize_map
+from .core import center_bias, data_home, fixation_density, overlay
 from .gasp_cues import FaceAnalyzer, VideoFrames, default_cues, extract_cues, load_cues
 
 # %% ../nbs/09a_gasp.ipynb #70bbc3bd

@@ -11,7 +11,7 @@ __all__ = ['MEDIAPIPE_URL', 'MEDIAPIPE_MODELS', 'CUES_VERSION', 'VideoFrames', '
 
 # %% ../nbs/09_gasp_cues.ipynb #429fc33c
 import hashlib, json, math, os, shutil, tempfile, time, urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from tqdm.auto import tqdm
 
-from .core import center_bias, data_home, normalize
+from .core import center_bias, data_home
 
 # %% ../nbs/09_gasp_cues.ipynb #71aa696a
 _IMG_EXT = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')

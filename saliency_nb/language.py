@@ -12,7 +12,7 @@ __all__ = ['CONFIGS', 'FEATURE_KEYS', 'CKPT_FORMAT', 'KINDS', 'WORD_RE', 'STOP_W
            'cli_lang_stat']
 
 # %% ../nbs/07_language.ipynb #ad1e4b2f
-import argparse, io, json, math, os, re, sys, tempfile, time, unicodedata, warnings, zipfile
+import argparse, io, json, os, re, sys, tempfile, time, unicodedata, zipfile
 from pathlib import Path
 
 import cv2
@@ -29,7 +29,7 @@ from fastai.data.load import DataLoader
 from fastai.learner import Learner
 from fastai.torch_core import set_seed
 
-from .core import fix_to_map, load_image
+from .core import fix_to_map
 from .llava import FORMAT as RECORD_FORMAT, load_record
 from .models import LearnedPrior, create_model, log_density, to_input
 from .train import SaliencyLoss, SalMetric, SaveBest, fit_saliency, preset_opt

@@ -7,7 +7,7 @@ __all__ = ['max_norm_', 'MaxNorm', 'MomentumRamp', 'coursework_auc', 'MapMetric'
            'mrcnn_learner', 'train_mrcnn', 'evaluate_mrcnn', 'cli_mrcnn_train', 'cli_mrcnn_eval']
 
 # %% ../nbs/04b_mrcnn_train.ipynb #3ea50bcc
-import hashlib, json, math, os, time, warnings
+import hashlib, json, os, time
 from functools import partial
 from pathlib import Path
 

@@ -7,21 +7,19 @@ __all__ = ['READOUTS', 'ProtoHead', 'AttnReadout', 'feature_dim', 'ProtoModel', 
            'proto_learner', 'train_phases', 'cli_dissect_train']
 
 # %% ../nbs/04d_prototypes.ipynb #3e83923e
-import argparse, json, math, os, tempfile, time, warnings
+import json, os, tempfile, time, warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
-from fastai.callback.core import Callback
 from fastai.callback.progress import CSVLogger
 from fastai.learner import Learner
 from fastai.optimizer import Adam
 from fastai.torch_core import set_seed
 
 from .core import center_bias, find_dataset
-from .models import ARCHS, _check_input, create_model, log_density
+from .models import _check_input, create_model, log_density
 from .train import DIRECTIONS, SaliencyLoss, SalMetric, SaveBest
 
 # %% ../nbs/04d_prototypes.ipynb #bb5ad4e4

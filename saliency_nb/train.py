@@ -229,7 +229,7 @@ def saliency_learner(
     if rank_distrib() == 0: path.mkdir(parents=True, exist_ok=True); cbs.append(CSVLogger(fname='history.csv'))
     if patience is not None: cbs.append(EarlyStoppingCallback(monitor=monitor, comp=comp, patience=patience))
     if tensorboard and rank_distrib() == 0:
-        try: import tensorboard as _  # fastai's TensorBoardCallback needs torch.utils.tensorboard, i.e. the tensorboard package
+        try: import tensorboard as _  # fastai's TensorBoardCallback needs torch.utils.tensorboard, i.e. the tensorboard package  # noqa: F401 (availability check)
         except ImportError as e: raise ImportError("tensorboard=True needs the tensorboard package: `pip install tensorboard` (or drop --tensorboard).") from e
         from fastai.callback.tensorboard import TensorBoardCallback
         cbs.append(TensorBoardCallback(log_dir=path/'tensorboard', trace_model=False, log_preds=False))

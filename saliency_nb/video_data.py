@@ -7,7 +7,6 @@ __all__ = ['VFIX_COLS', 'DIEM_COLS', 'GASP_SCENES', 'video_info', 'iter_frames',
            'read_dhf1k', 'read_diem', 'read_coutrot', 'read_gasp_split', 'VideoClips', 'video_dls']
 
 # %% ../nbs/02a_video_data.ipynb #b4e288a2
-import os
 from pathlib import Path
 
 import cv2

@@ -8,18 +8,17 @@ __all__ = ['ALL_LAYERS', 'AGCAM', 'AGCAM_VLS', 'GRADCAM', 'ATTN', 'GRAD', 'METHO
            'overlay', 'token_strip', 'explore', 'cli_vl_saliency']
 
 # %% ../nbs/08_vl_saliency.ipynb #3eb4fe82
-import argparse, html, json, os, re, time
+import argparse, html, json, os, re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from torch.overrides import TorchFunctionMode
 
-from .core import load_image, overlay as _blend, resize_map
+from .core import load_image, overlay as _blend
 from .vlm import (PLACEHOLDER, attention_modules, family_of, image_layout, image_positions, image_token_id, is_random,
                              language_model, load_vlm, token_map)
 
