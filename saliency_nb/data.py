@@ -206,12 +206,22 @@ def _assemble(root, name, paths:dict, fix:pd.DataFrame, problems:_Problems, fix_
               check='header', sizes=None, **kw):
     "Apply the bad-data rules and build the `SaliencyDataset`."
     if check not in ('header', 'full', 'none'): raise ValueError(f"check must be 'header', 'full' or 'none', got {check!r}.")
+    bad = set()
+    if problems.on_error == 'skip' and {'image', 'x', 'y'} <= set(fix.columns):  # 'raise': `Fixations.check` names the row
+        rows = ~np.isfinite(np.stack([pd.to_numeric(fix[c], errors='coerce').to_numpy(np.float64) for c in 'xy'], 1)).all(1)
+        img = fix['image'].astype(str).to_numpy()
+        for s in dict.fromkeys(img[rows]):
+            j = np.flatnonzero(rows & (img == s))
+            problems(fix_source, f"image {s!r}: {len(j)} fixation(s) with a missing or non-numeric coordinate, first in row {j[0]} "
+                                 f"(x={fix['x'].iloc[j[0]]!r}, y={fix['y'].iloc[j[0]]!r}); fix or delete those rows")
+            bad.add(s)
+        fix = fix[~rows]
     fix = Fixations.check(fix, fix_source)
     known = fix['image'].isin(list(paths))
     for s, n in fix.loc[~known, 'image'].value_counts(sort=False).items():
         problems(fix_source, f"{n} fixation record(s) for image {s!r}, which has no stimulus file (looked for {s}.jpg/.png in the stimuli folder)")
     fix = fix[known]
-    sizes, bad = dict(sizes or {}), set()
+    sizes = dict(sizes or {})
     for s in list(paths):
         p = Path(paths[s])
         try:
@@ -220,6 +230,7 @@ def _assemble(root, name, paths:dict, fix:pd.DataFrame, problems:_Problems, fix_
             elif s not in sizes or check == 'header': sizes[s] = _img_size(p)
         except Exception as e:
             problems(p, f"cannot be read as an image (corrupt, truncated or not an image file): {e}"); bad.add(s)
+    fix = fix[~fix['image'].isin(bad)]
     codes = pd.Categorical(fix['image'], categories=[s for s in paths if s not in bad]).codes
     hw = np.array([sizes[s] for s in paths if s not in bad] + [(0, 0)], float)
     x, y = fix['x'].to_numpy(), fix['y'].to_numpy()
@@ -313,6 +324,17 @@ def read_osie(
                      check=check, **kwargs)
 
 # %% ../nbs/02_data.ipynb #5f3eee55
+_BOMS = {b'\xff\xfe\x00\x00': 'UTF-32', b'\x00\x00\xfe\xff': 'UTF-32', b'\xff\xfe': 'UTF-16', b'\xfe\xff': 'UTF-16'}
+
+def _read_csv(path, **kw)->pd.DataFrame:
+    "`pd.read_csv` with an error naming the file (and its encoding, from a byte-order mark) when it is not UTF-8 text."
+    try: return pd.read_csv(path, **kw)
+    except UnicodeDecodeError as e:
+        head = Path(path).read_bytes()[:4]
+        enc = next((v for k, v in _BOMS.items() if head.startswith(k)), None)
+        what = f"is {enc} text (it starts with a {enc} byte-order mark)" if enc else f"is not UTF-8 text ({e})"
+        raise ValueError(f"{path} {what}, but CSV files are read as UTF-8; save it as UTF-8 (e.g. Excel's 'CSV UTF-8').") from None
+
 def read_folder(
     root, # folder with stimuli/ and fixations.csv
     on_error:str='raise', # 'raise' or 'skip' bad items
@@ -325,14 +347,14 @@ def read_folder(
     if not (root/'stimuli').is_dir(): raise FileNotFoundError(f"No stimuli folder: {root/'stimuli'}. The folder format is ROOT/stimuli/<name>.jpg + ROOT/fixations.csv.")
     if not csv.is_file(): raise FileNotFoundError(f"No fixation file: {csv}. The folder format is ROOT/stimuli/<name>.jpg + ROOT/fixations.csv.")
     if csv.stat().st_size == 0: raise ValueError(f"{csv}: empty file (0 bytes); it needs at least the header line image,subject,x,y.")
-    df = pd.read_csv(csv, dtype={'image': str}, float_precision='round_trip')
+    df = _read_csv(csv, dtype={'image': str}, float_precision='round_trip')
     df['image'] = [s[:-len(e)] if (e := os.path.splitext(s)[1].lower()) in _IMG_EXTS else s for s in df['image'].astype(str)]
     pr = _Problems(on_error, name or root.name)
     paths = {p.stem: p for p in sorted((root/'stimuli').iterdir()) if p.suffix.lower() in _IMG_EXTS}
     maps = {p.stem: p for p in sorted((root/'maps').glob('*.png'))} if (root/'maps').is_dir() else {}
     splits = None
     if (root/'splits.csv').is_file():
-        sp = pd.read_csv(root/'splits.csv', dtype={'image': str})
+        sp = _read_csv(root/'splits.csv', dtype={'image': str})
         splits = {k: g['image'].tolist() for k, g in sp.groupby('split')}
     return _assemble(root, name or root.name, paths, df, pr, csv, map_paths=maps, splits=splits, check=check, **kwargs)
 
@@ -393,6 +415,7 @@ def read_salicon(
         for mat in sorted((root/'fixations'/split).glob('*.mat')):
             f = _salicon_fix(mat, pr)
             if f is not None: fixs.append(f)
+            else: paths.pop(mat.stem, None); maps.pop(mat.stem, None)  # skipped: the image leaves the data set (and its split)
     if not paths: raise FileNotFoundError(f"No SALICON images under {root/'images'} for splits {splits}.")
     fix = pd.concat(fixs, ignore_index=True) if fixs else Fixations.make([], [], [], [])
     return _assemble(root, 'salicon', paths, fix, pr, root/'fixations', map_paths=maps, splits=sp, check=check, **kwargs)

@@ -6,7 +6,7 @@
 __all__ = ['CB_SIGMA', 'get_prediction', 'subject_fixmaps', 'evaluate', 'run_evaluate']
 
 # %% ../nbs/02b_evaluate.ipynb #deb766a7
-import json, os, tempfile
+import hashlib, json, os, tempfile
 from pathlib import Path
 
 import cv2
@@ -66,6 +66,45 @@ def _write_json(obj, path):
     os.replace(tmp, path)
 
 # %% ../nbs/02b_evaluate.ipynb #f108d58d
+def _run_fingerprint(preds, dataset, n, **settings)->str|None:
+    "What must match to resume an evaluation: the settings, the images and the prediction files (None: predictions not in a folder)."
+    if not isinstance(preds, (str, Path)) or not Path(preds).is_dir(): return None
+    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in Path(preds).iterdir() if f.suffix in ('.npy', '.png'))
+    facts = dict(settings, n=n, stems=list(dataset.stems), files=files)
+    return hashlib.sha1(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+class _Partial:
+    "Per-image scores appended to `<json_out>.partial.jsonl` as they are computed, so a killed evaluation resumes."
+    def __init__(self, path, fp): self.path, self.fp = path, fp
+    @classmethod
+    def open(cls, json_out, fp)->tuple: # ({image index: rows} already scored, the log)
+        json_out = Path(json_out); path = json_out.with_name(json_out.name + '.partial.jsonl')
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        for t in json_out.parent.glob(json_out.name + '*.tmp'): t.unlink()  # a write the kill interrupted
+        lines, done = [], {}
+        if path.is_file():
+            text = path.read_text().split('\n')
+            try: ok = json.loads(text[0]).get('fingerprint') == fp
+            except ValueError: ok = False
+            if ok:  # keep every complete line; a line cut by the kill ends the usable part
+                for ln in text[1:]:
+                    try: rec = json.loads(ln)
+                    except ValueError: break
+                    done[rec['i']] = rec['rows']; lines.append(ln)
+        log = cls(path, fp)
+        _write_text_atomic(path, '\n'.join([json.dumps({'fingerprint': fp})] + lines) + '\n')  # scores of other settings are dropped
+        return done, log
+    def add(self, i, rows):
+        with open(self.path, 'a') as f:
+            f.write(json.dumps({'i': i, 'rows': rows}) + '\n'); f.flush(); os.fsync(f.fileno())
+    def remove(self): self.path.unlink(missing_ok=True)
+
+def _write_text_atomic(path, text):
+    fd, tmp = tempfile.mkstemp(dir=Path(path).parent, prefix=Path(path).name, suffix='.tmp')
+    with os.fdopen(fd, 'w') as f: f.write(text)
+    os.replace(tmp, path)
+
+# %% ../nbs/02b_evaluate.ipynb #350c05a5
 CB_SIGMA = 0.25 # centre-bias width used as baseline and context row (see the OSIE check below)
 
 def evaluate(
@@ -88,8 +127,12 @@ def evaluate(
     n = len(dataset) if limit is None else min(limit, len(dataset))
     if n < 1: raise ValueError("The data set is empty: nothing to evaluate.")
     fixs = _Fixmaps(dataset)
+    fp = _run_fingerprint(predictions, dataset, n, metrics=list(metrics), context=context, n_other=n_other, seed=seed, sigma=sigma)
+    done, log = _Partial.open(json_out, fp) if json_out is not None and fp is not None else ({}, None)
     rows = []
     for i in (progress_bar(range(n)) if progress else range(n)):
+        if i in done: rows += done[i]; continue  # scored before the run was killed
+        r0 = len(rows)
         stem, shape = dataset.stems[i], dataset.size(i)
         fix, gt = dataset.fixmap(i), dataset.density(i)
         other = other_fixations(fixs, i, n_other, seed) if 'sauc' in metrics and len(dataset) > 1 else None
@@ -99,13 +142,13 @@ def evaluate(
         # model and centre bias in one batch: the fixations, ground truth and baseline are prepared once
         sc = batch_metrics(preds, [fix]*len(preds), [gt]*len(preds), None if other is None else [other]*len(preds), **kw)
         for name, (_, r) in zip(('model', 'centre bias'), sc.iterrows()): rows.append({'image': stem, 'predictor': name, **r.to_dict()})
-        if not context: continue
-        subs = [m for m in subject_fixmaps(dataset, i).values() if m.any()]
+        subs = [m for m in subject_fixmaps(dataset, i).values() if m.any()] if context else []
         if len(subs) > 1:  # leave one subject out: the others' density predicts the held-out subject
             # 2 blurs per subject: `fast_density`, the benchmark's blur as two small matrix products (see saliency_nb.metrics)
             rest = [fast_density((sum(subs[:k] + subs[k + 1:]) > 0).astype(np.uint8)) for k in range(len(subs))]
             loso = batch_metrics(rest, subs, [fast_density(f) for f in subs], None if other is None else [other]*len(subs), **kw)
             rows.append({'image': stem, 'predictor': 'inter-observer', **loso.mean().to_dict()})
+        if log is not None: log.add(i, rows[r0:])
     per = pd.DataFrame(rows)
     order = [p for p in ('model', 'centre bias', 'inter-observer') if p in set(per['predictor'])]
     res = per.groupby('predictor')[[m for m in metrics if m in per]].mean().loc[order]
@@ -114,9 +157,10 @@ def evaluate(
         _write_json({'n_images': n, 'metrics': list(metrics), 'seed': seed, 'centre_bias_sigma': sigma,
                      'summary': {k: {m: (None if pd.isna(v) else float(v)) for m, v in r.items()} for k, r in res.iterrows()},
                      'per_image': per.replace({np.nan: None}).to_dict('records')}, json_out)
+        if log is not None: log.remove()
     return res
 
-# %% ../nbs/02b_evaluate.ipynb #350c05a5
+# %% ../nbs/02b_evaluate.ipynb #db6c5e84
 def run_evaluate(
     pred, # prediction folder (or dict / callable)
     data, # data set folder

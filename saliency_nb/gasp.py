@@ -266,12 +266,35 @@ def _variant(seq, dam, se, fusion):
     f = {'Add': 'Add', None: '', 'GMU': 'GMU', 'GMUALSTM': 'GMUALSTM', 'ALSTMGMU': 'ALSTMGMU', 'ALSTM': 'ALSTM', 'RGMU': 'RGMU'}[fusion]
     return ('SequenceGASP' if seq else 'GASP') + ('SE' if se else '') + ('DAM' if dam else '') + 'Enc' + f + 'Conv'
 
+def _int(v, lo=1): return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= lo
+def _num(v): return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v)
+def _seq(ok, n=None): return lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and (n is None or len(v) == n) and all(ok(x) for x in v)
+_SETTINGS = {  # setting -> (check, what it must be); settings not listed here are kept unchecked
+    'name': (lambda v: isinstance(v, str), 'a string'), 'variant': (lambda v: isinstance(v, str), 'a string'),
+    'modalities': (_seq(lambda x: isinstance(x, str)), 'a non-empty list of cue names (strings)'),
+    **{k: (_int, 'a positive integer') for k in ('latent', 'seq_len', 'dam_hidden', 'batch_size')},
+    **{k: (lambda v: isinstance(v, (bool, np.bool_)), 'true or false') for k in ('seq_norm', 'encoder_act', 'legacy_255')},
+    'attention': (lambda v: isinstance(v, str) and v in ('width', 'spatial'), "'width' or 'spatial'"),
+    **{k: (_seq(_int, 2), 'a list of two positive integers [H, W]') for k in ('in_size', 'out_size')},
+    'lr': (lambda v: _num(v) and v > 0, 'a positive number'), 'dam_loss_weight': (_num, 'a number'),
+    'loss_weights': (_seq(_num, 3), 'a list of three numbers (BCE, CC, NSS weights)'),
+    **{k: (_seq(_num, 3), 'a list of three numbers (R, G, B)') for k in ('norm_mean', 'norm_std')},
+}
+
+def _check_settings(d:dict, source:str):
+    "Raise an error naming `source`, the setting and its value if a setting of `d` has the wrong type."
+    for k, v in d.items():
+        ok, what = _SETTINGS.get(k, (None, None))
+        if ok is not None and not ok(v):
+            raise ValueError(f"{source}: setting {k!r} is {v!r} ({type(v).__name__}), but it must be {what} "
+                             f"(default {GASP_DEFAULTS.get(k, 'none')!r}); correct it.")
+
 def gasp_config(
     name:str|Path|dict, # experiment name (e.g. 'GASPExp002_SeqDAMALSTMGMU1x1Conv_10Norm'), a JSON file, or a config dict
     **overrides, # settings to change (e.g. latent=8, in_size=[60, 80])
 )->dict: # full configuration: name, variant and every setting
-    "The configuration of a published GASP experiment (or a JSON file of one), with `overrides` applied."
-    if isinstance(name, dict): cfg = {**GASP_DEFAULTS, **name}
+    "The configuration of a published GASP experiment (or a JSON file of one), with `overrides` applied and every setting type-checked."
+    if isinstance(name, dict): _check_settings(name, 'Config dict'); cfg = {**GASP_DEFAULTS, **name}
     elif str(name).endswith('.json'):
         p = Path(name)
         if not p.is_file(): raise FileNotFoundError(f"Config file {p} not found.")
@@ -279,7 +302,7 @@ def gasp_config(
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise ValueError(f"Config file {p} is not valid UTF-8 JSON ({type(e).__name__}: {e}); write it as a JSON object of settings.") from e
         if not isinstance(raw, dict): raise ValueError(f"Config file {p} holds a JSON {type(raw).__name__}; expected an object of settings, e.g. {{\"variant\": ...}}.")
-        cfg = {**GASP_DEFAULTS, **raw}
+        _check_settings(raw, f"Config file {p}"); cfg = {**GASP_DEFAULTS, **raw}
     else:
         m = _NAME_RE.match(str(name))
         if not m or not str(name).strip():
@@ -291,6 +314,8 @@ def gasp_config(
         cfg = dict(GASP_DEFAULTS, name=str(name), variant=variant)
         if seq: cfg.update(seq_len=int(T) if T else 10, seq_norm=bool(norm))
         else: cfg.update(seq_len=1, seq_norm=False)
+        _check_settings(cfg, f"Config name {name!r}")
+    _check_settings(overrides, 'gasp_config override')
     cfg.update(overrides)
     if cfg.get('variant') not in GASP_VARIANTS: raise ValueError(f"Config has unknown variant {cfg.get('variant')!r}.")
     cfg.setdefault('name', cfg['variant'])

@@ -618,6 +618,7 @@ def extract_cues(
                                  f"now {fp}): {json.dumps(old.get('config'))[:300]}. Pass overwrite=True (--overwrite) to rebuild it, or use another output folder.")
             shutil.rmtree(vdir)
     vdir.mkdir(parents=True, exist_ok=True)
+    for t in vdir.rglob('.*.tmp'): t.unlink()  # temporary files of writes a kill interrupted
     meta = dict(fingerprint=fp, config=cfg, fps=frames.fps, n_frames=None, complete=False, video=str(video) if isinstance(video, (str, Path)) else None)
     _atomic_write(meta_f, json.dumps(meta, indent=1).encode())
     wmax = max(c.window for c in cues)

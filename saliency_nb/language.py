@@ -30,7 +30,7 @@ from fastai.learner import Learner
 from fastai.torch_core import set_seed
 
 from .core import fix_to_map
-from .llava import FORMAT as RECORD_FORMAT, load_record
+from .llava import FORMAT as RECORD_FORMAT, _check_record_shapes, load_record
 from .models import LearnedPrior, create_model, log_density, to_input
 from .train import SaliencyLoss, SalMetric, SaveBest, fit_saliency, preset_opt
 
@@ -56,7 +56,9 @@ def record_info(
             meta = json.loads(np.load(io.BytesIO(z.read('meta.npy')), allow_pickle=False).tobytes().decode('utf-8'))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         raise ValueError(f"{path} is not a readable {RECORD_FORMAT} record ({type(e).__name__}: {e}); extract it again.") from None
-    if meta.get('format') != RECORD_FORMAT: raise ValueError(f"{path} is not a {RECORD_FORMAT} record (format {meta.get('format')!r}).")
+    if not isinstance(meta, dict) or meta.get('format') != RECORD_FORMAT:
+        raise ValueError(f"{path} is not a {RECORD_FORMAT} record (format {meta.get('format') if isinstance(meta, dict) else None!r}).")
+    _check_record_shapes(path, shapes, meta)  # attn (G, layers, heads, n) and hidden (G, D) against the layout and layers
     return {'meta': meta, **shapes}
 
 # %% ../nbs/07_language.ipynb #60c66c5e

@@ -197,17 +197,50 @@ def record_arrays(
     return {'attn': d.attn.numpy().astype(np.float16), 'hidden': d.hidden.numpy().astype(np.float16),
             'ids': np.asarray(d.ids, np.int64), 'meta': np.frombuffer(json.dumps(meta, ensure_ascii=False).encode('utf-8'), np.uint8)}
 
+_AGAIN = "extract it again (delete it and rerun `saliency_nb llava-extract`)"
+
+def _check_record_shapes(
+    path, # the record, for the messages
+    shapes:dict, # array name -> shape: 'attn' and 'hidden', and 'ids' if given
+    meta:dict, # the record's metadata
+):
+    "Raise a clear error if the arrays' shapes do not fit each other and the record's layers and image-token layout."
+    try:
+        lay = meta['layout']
+        n_lay = sum(len(v['col']) for v in lay['views']) + sum(len(c) for c in lay['extra_col'].values())
+        n_layers = len(meta['layers'])
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"{path} is not a readable {FORMAT} record (its metadata has no valid layout and layers: {type(e).__name__} {e}); {_AGAIN}.") from None
+    a, h = shapes.get('attn'), shapes.get('hidden')
+    if a is None or len(a) != 4:
+        raise ValueError(f"{path}: array attn has shape {a}, but a record's attn is (tokens, layers, heads, image tokens); {_AGAIN}.")
+    G, L, _, n = a
+    if n != n_lay: raise ValueError(f"{path}: array attn {a} covers {n} image tokens, but the record's layout has {n_lay}; {_AGAIN}.")
+    if L != n_layers: raise ValueError(f"{path}: array attn {a} holds {L} layer(s), but the record's metadata lists {n_layers}; {_AGAIN}.")
+    if h is None or len(h) != 2 or h[0] != G:
+        raise ValueError(f"{path}: array hidden has shape {h}, but the record's attn {a} needs ({G}, hidden size), one row per token; {_AGAIN}.")
+    if 'ids' in shapes and tuple(shapes['ids']) != (G,):
+        raise ValueError(f"{path}: array ids has shape {shapes['ids']}, but the record's attn {a} needs ({G},), one id per token; {_AGAIN}.")
+
 def load_record(
     path, # a record file `<stem>.npz`
 )->tuple: # (arrays dict with attn, hidden, ids), meta dict, ImageLayout
     "Read a feature-store record: its arrays, its metadata and its image-token layout."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"No record {path}: run `saliency_nb llava-extract` for it first.")
-    with np.load(path, allow_pickle=False) as z:
-        arrs = {k: z[k] for k in z.files}
+    try:
+        z = np.load(path, allow_pickle=False)
+        if not hasattr(z, 'files'): raise ValueError('a single .npy array, not an .npz archive')
+        with z: arrs = {k: z[k] for k in z.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:  # truncated, not a zip, pickled object arrays
+        raise ValueError(f"{path} is not a readable {FORMAT} record ({type(e).__name__}: {e}); {_AGAIN}.") from None
     try: meta = json.loads(arrs.pop('meta').tobytes().decode('utf-8'))
     except (KeyError, ValueError, AttributeError): meta = {}
+    if not isinstance(meta, dict): meta = {}
     if meta.get('format') != FORMAT: raise ValueError(f"{path} is not a {FORMAT} record (format {meta.get('format')!r}).")
+    miss = [k for k in ('attn', 'hidden', 'ids') if k not in arrs]
+    if miss: raise ValueError(f"{path} is not a complete {FORMAT} record: it has no array {', '.join(miss)}; {_AGAIN}.")
+    _check_record_shapes(path, {k: arrs[k].shape for k in ('attn', 'hidden', 'ids')}, meta)
     views = [View(v['name'], tuple(v['grid']), tuple(v['box']), np.array(v['col']), np.array(v['col'])) for v in meta['layout']['views']]
     extra = {k: np.array(c) for k, c in meta['layout']['extra_col'].items()}
     return arrs, meta, ImageLayout(views, extra, tuple(meta['size']), extra)

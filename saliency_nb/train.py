@@ -5,26 +5,27 @@
 # %% auto #0
 __all__ = ['METRICS', 'DIRECTIONS', 'PRESETS', 'FREEZE', 'SaliencyLoss', 'SalMetric', 'SaveBest', 'BudgetCallback',
            'CountBatches', 'StepDecay', 'HalfCosine', 'preset_opt', 'preset_sched', 'FrozenBNEval', 'dls_preprocessing',
-           'saliency_learner', 'fit_saliency', 'export_checkpoint', 'load_trained', 'list_images', 'predict',
-           'init_distributed', 'train', 'cli_train', 'cli_predict', 'time_batches', 'md_table', 'plot_history',
-           'prediction_grid', 'demo', 'cli_demo']
+           'SalLearner', 'saliency_learner', 'run_fingerprint', 'ResumeCallback', 'fit_saliency', 'export_checkpoint',
+           'load_trained', 'list_images', 'predict', 'init_distributed', 'train', 'cli_train', 'cli_predict',
+           'time_batches', 'md_table', 'plot_history', 'prediction_grid', 'demo', 'cli_demo']
 
 # %% ../nbs/05_train.ipynb #324c8d2f
-import argparse, json, math, os, random, subprocess, sys, tempfile, time, warnings
+import argparse, hashlib, json, math, os, random, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
-from fastai.callback.core import Callback, CancelBatchException, CancelFitException
+from fastai.callback.core import Callback, CancelBatchException, CancelEpochException, CancelFitException
 from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import ParamScheduler
 from fastai.callback.tracker import EarlyStoppingCallback, SaveModelCallback
-from fastai.learner import Learner
+from fastai.learner import Learner, save_model
 from fastai.metrics import AvgMetric
 from fastai.optimizer import Adam, OptimWrapper
 from fastai.torch_core import TensorBase, num_distrib, rank_distrib, set_seed
+from fastcore.foundation import L
 
 from .core import find_dataset, load_image, show_sal
 from .metrics import auc_judd, cc_torch, kld_torch, nss_torch, saliency_loss
@@ -70,7 +71,15 @@ class SalMetric(AvgMetric):
 class SaveBest(SaveModelCallback):
     "`SaveModelCallback` that loads the best weights at the end only if some epoch was saved (NaN-safe, distributed-safe)."
     def before_fit(self): self.saved = False; super().before_fit()
-    def _save(self, name): self.saved = True; super()._save(name)
+    def _save(self, name):
+        "Save atomically (a temporary file, then a rename): a run killed while saving keeps the previous best file."
+        self.saved = True
+        file = self.learn.path/self.learn.model_dir/f'{name}.pth'
+        if rank_distrib(): return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f'.{file.name}.{os.getpid()}.tmp')
+        save_model(tmp, self.learn.model, getattr(self.learn, 'opt', None), with_opt=self.with_opt)
+        os.replace(tmp, file); self.last_saved_path = file
     def after_fit(self, **kw):
         if self.saved and not self.every_epoch and not self.at_end: self.learn.load(self.fname, with_opt=self.with_opt)
 
@@ -188,6 +197,14 @@ def dls_preprocessing(dls)->dict:
     return {'input_size': size, 'mean': mean, 'std': std}
 
 # %% ../nbs/05_train.ipynb #4f8d4225
+class SalLearner(Learner):
+    "fastai's `Learner` whose epoch loop starts at `resume_epoch` (set by `ResumeCallback`), so a killed run continues where it stopped."
+    resume_epoch = 0
+    def _do_fit(self):
+        for epoch in range(self.resume_epoch, self.n_epoch):
+            self.epoch = epoch
+            self._with_events(self._do_epoch, 'epoch', CancelEpochException)
+
 def saliency_learner(
     dls, # `saliency_dls` loaders: (image, density, fixation map) batches
     arch:str='default', # a key of `models.ARCHS`
@@ -233,7 +250,7 @@ def saliency_learner(
         except ImportError as e: raise ImportError("tensorboard=True needs the tensorboard package: `pip install tensorboard` (or drop --tensorboard).") from e
         from fastai.callback.tensorboard import TensorBoardCallback
         cbs.append(TensorBoardCallback(log_dir=path/'tensorboard', trace_model=False, log_preds=False))
-    learn = Learner(dls, model, loss_func=SaliencyLoss(*loss_weights), opt_func=preset_opt(preset) if p else Adam,
+    learn = SalLearner(dls, model, loss_func=SaliencyLoss(*loss_weights), opt_func=preset_opt(preset) if p else Adam,
                     lr=lr or (p['lr'] if p else 1e-3), splitter=_splitter, metrics=[SalMetric(m) for m in metrics],
                     path=path, cbs=cbs, train_bn=False)
     if FREEZE[freeze]: learn.freeze_to(FREEZE[freeze])
@@ -243,6 +260,93 @@ def saliency_learner(
     return learn
 
 # %% ../nbs/05_train.ipynb #5576ca53
+def run_fingerprint(
+    learn:Learner, # the learner about to be fitted
+    **fit_kw, # the fit's settings (epochs, lr, preset, ...)
+)->str: # a short hash: equal settings, equal fingerprint
+    "What must match for a saved state to be resumed: the model's config, the loaders' sizes and the fit's settings."
+    dl = learn.dls.train
+    facts = {'config': getattr(learn, 'sal_config', None), 'n_train': len(dl.dataset), 'n_valid': len(learn.dls.valid.dataset),
+             'bs': dl.bs, 'fit': fit_kw}
+    return hashlib.sha1(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+def _plain_obj(o):
+    "fastcore `L`s (in fastai's optimiser state) as lists, so the state loads with `weights_only=True`."
+    if isinstance(o, (L, list)): return [_plain_obj(x) for x in o]
+    if isinstance(o, tuple): return tuple(_plain_obj(x) for x in o)
+    if isinstance(o, dict): return {k: _plain_obj(v) for k, v in o.items()}
+    return o.item() if isinstance(o, np.generic) else o
+
+def _rng_state(learn)->dict:
+    npst = np.random.get_state()
+    return {'python': random.getstate(), 'numpy': (npst[0], npst[1].tolist(), *npst[2:]), 'torch': torch.get_rng_state(),
+            'loaders': [dl.rng.getstate() if hasattr(dl, 'rng') else None for dl in learn.dls.loaders]}
+
+def _set_rng_state(learn, st:dict):
+    random.setstate(st['python'])
+    n = st['numpy']; np.random.set_state((n[0], np.array(n[1], dtype=np.uint32), *n[2:]))
+    torch.set_rng_state(st['torch'])
+    for dl, s in zip(learn.dls.loaders, st['loaders']):
+        if s is not None: dl.rng.setstate(s)
+
+class ResumeCallback(Callback):
+    "Save the whole training state to `fname` after every epoch (atomically) and, if `fname` exists, continue from it."
+    order = 75  # after the recorder, the trackers, the CSV logger and the budget
+    def __init__(self,
+                 fname:str|Path, # the state file
+                 fingerprint:str|None=None, # `run_fingerprint` of this fit: a saved state with another one is refused
+                ):
+        self.fname, self.fingerprint, self.resumed_at = Path(fname), fingerprint, None
+
+    def _trackers(self): return [c for c in self.learn.cbs if isinstance(c, (SaveModelCallback, EarlyStoppingCallback))]
+
+    def before_fit(self):
+        self.resumed_at = None
+        if rank_distrib() == 0:  # temporary files of writes a kill interrupted
+            for d in {self.fname.parent, self.learn.path/self.learn.model_dir}:
+                for t in Path(d).glob('.*.tmp'): t.unlink()
+        if not self.fname.is_file(): return
+        try: st = torch.load(self.fname, map_location='cpu', weights_only=True)
+        except Exception as e:
+            raise ValueError(f"Cannot read the training state {self.fname} ({type(e).__name__}: {e}); delete it to start over.") from e
+        if st.get('fingerprint') != self.fingerprint:
+            raise ValueError(f"{self.fname} holds the state of another training run (fingerprint {st.get('fingerprint')}, this run "
+                             f"{self.fingerprint}: other settings or data); delete it, use another output folder, or pass --restart.")
+        self.learn.model.load_state_dict(st['model'])
+        opt = st['opt']
+        if not isinstance(self.learn.opt, OptimWrapper): opt = {**opt, 'hypers': L(opt['hypers'])}  # fastai's own optimisers keep an L
+        self.learn.opt.load_state_dict(opt)
+        rec = self.learn.recorder
+        for k in ('values', 'losses', 'lrs', 'iters'): setattr(rec, k, list(st['recorder'][k]))
+        rec.smooth_loss.count, rec.smooth_loss.val = st['recorder']['smooth_count'], st['recorder']['smooth_val']
+        for c, t in zip(self._trackers(), st['trackers']):
+            for k, v in t.items(): setattr(c, k, v)
+        if hasattr(self.learn, 'count_batches'): self.learn.count_batches.n = st['n_batches']
+        log = getattr(self.learn, 'csv_logger', None)
+        if log is not None and getattr(log, 'file', None) is not None and st['csv']:
+            log.file.write(st['csv']); log.file.flush()  # the header is written by CSVLogger; the finished epochs' rows go back
+        _set_rng_state(self.learn, st['rng'])
+        self.learn.resume_epoch = self.resumed_at = st['epoch'] + 1
+
+    def after_epoch(self):
+        if rank_distrib() != 0: return
+        log = getattr(self.learn, 'csv_logger', None)
+        csv = ''
+        if log is not None and (log.path/log.fname).is_file():
+            csv = ''.join((log.path/log.fname).read_text().splitlines(keepends=True)[1:])  # rows without the header
+        rec = self.learn.recorder
+        keep = ('best', 'saved', 'wait', 'new_best')
+        st = {'fingerprint': self.fingerprint, 'epoch': self.epoch, 'model': self.learn.model.state_dict(), 'opt': _plain_obj(self.learn.opt.state_dict()),
+              'recorder': {'values': [list(map(float, v)) for v in rec.values], 'losses': [float(x) for x in rec.losses],
+                           'lrs': [float(x) for x in rec.lrs], 'iters': list(rec.iters),
+                           'smooth_count': rec.smooth_loss.count, 'smooth_val': rec.smooth_loss.val},
+              'trackers': [_plain_obj({k: getattr(c, k) for k in keep if hasattr(c, k)}) for c in self._trackers()],
+              'n_batches': getattr(getattr(self.learn, 'count_batches', None), 'n', 0), 'csv': csv, 'rng': _rng_state(self.learn)}
+        self.fname.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.fname.with_name(f'.{self.fname.name}.{os.getpid()}.tmp')
+        torch.save(st, tmp); os.replace(tmp, self.fname)
+
+# %% ../nbs/05_train.ipynb #6dc26d70
 def fit_saliency(
     learn:Learner, # from `saliency_learner`
     epochs:int, # number of epochs
@@ -250,6 +354,8 @@ def fit_saliency(
     preset:str|None=None, # the seeds' schedule (a key of `PRESETS`); None: fastai's fit_one_cycle
     budget:float|None=None, # minutes: stop safely when training would run past them
     cbs:list|None=None, # more callbacks for this fit
+    resume:str|Path|None=None, # state file: saved after every epoch; a run killed before the end continues from it (see `ResumeCallback`)
+    keep_state:bool=False, # keep the state file after a finished fit (the caller removes it once its outputs are written)
 )->Learner:
     "Train `learn` for `epochs` with the preset's schedule or one-cycle, within an optional time budget; best weights loaded at the end."
     if epochs < 1: raise ValueError(f"epochs must be at least 1, got {epochs}.")
@@ -257,17 +363,25 @@ def fit_saliency(
     _check_preset(preset)
     lr = lr or learn.lr
     cbs = list(cbs or []) + ([BudgetCallback(budget)] if budget is not None else [])
+    if resume is not None:
+        if not isinstance(learn, SalLearner): raise ValueError("resume needs a learner from saliency_learner (a SalLearner).")
+        cbs.append(ResumeCallback(resume, run_fingerprint(learn, epochs=epochs, lr=lr, preset=preset)))
     t0 = time.time()
-    with warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message='.*could not be found.*')  # fastai's note when the monitor lacks a value
-        if preset is None: learn.fit_one_cycle(epochs, lr, cbs=cbs)
-        else: learn.fit(epochs, lr, cbs=cbs + [ParamScheduler({'lr': preset_sched(preset, lr, epochs)})])
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings('ignore', message='.*could not be found.*')  # fastai's note when the monitor lacks a value
+            if preset is None: learn.fit_one_cycle(epochs, lr, cbs=cbs)
+            else: learn.fit(epochs, lr, cbs=cbs + [ParamScheduler({'lr': preset_sched(preset, lr, epochs)})])
+    finally: learn.resume_epoch = 0
     b = next((c for c in cbs if isinstance(c, BudgetCallback)), None)
+    r = next((c for c in cbs if isinstance(c, ResumeCallback)), None)
     learn.fit_info = {'epochs_asked': epochs, 'epochs_run': len(learn.recorder.values), 'seconds': round(time.time() - t0, 1),
-                      'stopped': b.stopped if b else None, 'lr': lr, 'preset': preset}
+                      'stopped': b.stopped if b else None, 'lr': lr, 'preset': preset,
+                      'resumed_at_epoch': r.resumed_at if r else None}
+    if r is not None and not keep_state and rank_distrib() == 0: Path(resume).unlink(missing_ok=True)
     return learn
 
-# %% ../nbs/05_train.ipynb #14e006e1
+# %% ../nbs/05_train.ipynb #07345d62
 def export_checkpoint(
     learn:Learner, # a trained `saliency_learner` (its best weights are loaded at the end of fitting)
     path:str|Path, # checkpoint file to write (atomically)
@@ -307,7 +421,7 @@ def load_trained(
     if not (np.allclose(mean, IMAGENET_MEAN) and np.allclose(std, IMAGENET_STD)): model = _Renorm(model, mean, std).eval()
     return model, cfg
 
-# %% ../nbs/05_train.ipynb #07345d62
+# %% ../nbs/05_train.ipynb #295f09cc
 _IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 
 def list_images(
@@ -350,7 +464,7 @@ def predict(
         done += save_maps(maps, [p.stem for p in chunk], out)
     return done
 
-# %% ../nbs/05_train.ipynb #295f09cc
+# %% ../nbs/05_train.ipynb #228b8f63
 def init_distributed()->bool:
     "Join the process group `torchrun`/`accelerate launch` set up (NCCL on GPUs, gloo on CPU); False when not distributed."
     if int(os.environ.get('WORLD_SIZE', 1)) <= 1: return False
@@ -365,7 +479,7 @@ def init_distributed()->bool:
     DistributedDL._broadcast = _broadcast
     return True
 
-# %% ../nbs/05_train.ipynb #45baf6d0
+# %% ../nbs/05_train.ipynb #441a8216
 def _write_text(path, text:str):
     "Write `text` to `path` atomically."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -408,8 +522,9 @@ def train(
     freeze:str='none', # 'none', 'early' or 'backbone' (see `saliency_learner`)
     progress:bool=True, # progress bars
     weights:str|Path|None=None, # local backbone weights file (e.g. the seeds' resnet50-19c8e357.pth for resnet50_caffe)
+    restart:bool=False, # ignore (and delete) a saved state in `out`/resume.pth instead of resuming from it
 )->Learner:
-    "Train a saliency model on a data set's train split (valid split for checkpoint selection); distributed under torchrun."
+    "Train a saliency model on a data set's train split (valid split for checkpoint selection); resumes a killed run; distributed under torchrun."
     from saliency_nb.data import load_dataset, saliency_dls
     dist = init_distributed()
     t0 = time.time()
@@ -421,12 +536,16 @@ def train(
     learn = saliency_learner(dls, arch, backbone, pretrained=pretrained, monitor=monitor, patience=patience, path=out,
                              tensorboard=tensorboard, seed=seed, preset=preset, lr=lr, freeze=freeze, progress=progress,
                              **({'weights': weights} if weights is not None else {}))
+    state = Path(out)/'resume.pth'  # the state of every finished epoch, removed once model.pth is written
+    if restart and rank_distrib() == 0: state.unlink(missing_ok=True)
+    if dist: torch.distributed.barrier()
     from contextlib import nullcontext
     with (learn.distrib_ctx(sync_bn=torch.cuda.is_available(), cpu=not torch.cuda.is_available()) if dist else nullcontext()):
-        fit_saliency(learn, epochs, lr=lr, preset=preset, budget=budget)
+        fit_saliency(learn, epochs, lr=lr, preset=preset, budget=budget, resume=state, keep_state=True)
     r, w = rank_distrib(), max(num_distrib(), 1)
     n = learn.count_batches.n
-    print(f"rank {r}/{w}: trained {n} batches in {learn.fit_info['epochs_run']} epoch(s)", flush=True)
+    k = learn.fit_info['resumed_at_epoch']
+    print(f"rank {r}/{w}: {'resumed at epoch ' + str(k) + ', ' if k else ''}trained {n} batches in {learn.fit_info['epochs_run']} epoch(s)", flush=True)
     out = Path(out)
     if r == 0:
         export_checkpoint(learn, out/'model.pth', extra={'data': str(root), 'format': format, 'world_size': w})
@@ -434,6 +553,7 @@ def train(
                'world_size': w, 'limit': limit, 'budget_min': budget, 'n_train': len(ds.splits['train']), 'n_valid': len(ds.splits['valid']),
                'seconds_total': round(time.time() - t0, 1), 'commit': _commit(), 'torch': torch.__version__}
         _write_text(out/'config.json', json.dumps(cfg, indent=1, default=str))
+        state.unlink(missing_ok=True)
         print(f"rank 0: wrote {out/'model.pth'}, {out/'history.csv'}, {out/'config.json'}", flush=True)
     if dist: torch.distributed.barrier(); torch.distributed.destroy_process_group()
     return learn
@@ -460,9 +580,10 @@ def cli_train(p):
     p.add_argument('--limit', type=int, default=None, help='use only the first N images of the train and valid splits (quick runs)')
     p.add_argument('--freeze', default='none', choices=list(FREEZE), help="fixed weights: none; early (train the backbone's last stage + head); backbone (head only) (default: none)")
     p.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars')
+    p.add_argument('--restart', action='store_true', help='start over, ignoring the state a killed run left in OUT/resume.pth (default: resume from it)')
     def run(a):
         train(a.data, a.format, a.arch, a.backbone, a.epochs, a.out, tuple(a.size), a.bs, a.lr, a.preset, a.seed, a.monitor,
-              a.patience, a.tensorboard, a.pretrained, a.budget, a.num_workers, a.limit, a.freeze, a.progress, a.weights)
+              a.patience, a.tensorboard, a.pretrained, a.budget, a.num_workers, a.limit, a.freeze, a.progress, a.weights, a.restart)
     p.set_defaults(func=run)
 
 def cli_predict(p):
@@ -479,7 +600,7 @@ def cli_predict(p):
         print(f"wrote {len(done)} maps to {a.out}")
     p.set_defaults(func=run)
 
-# %% ../nbs/05_train.ipynb #19374a47
+# %% ../nbs/05_train.ipynb #ac5661d7
 def time_batches(
     learn:Learner, # a `saliency_learner`
     n:int=3, # timed batches of each kind (after one warm-up batch)
@@ -503,7 +624,7 @@ def time_batches(
     finally: model.load_state_dict(sd); model.train()
     return {'train_batch_s': tb, 'valid_batch_s': vb, 'epoch_s': tb*len(learn.dls.train) + vb*len(learn.dls.valid)}
 
-# %% ../nbs/05_train.ipynb #6b6cb987
+# %% ../nbs/05_train.ipynb #1f9705c4
 def _arrows(res:pd.DataFrame)->pd.DataFrame:
     "The metric table rounded to 3 decimals with ↑/↓ for the better direction in the column names."
     lower = {'kld', 'emd'}
@@ -566,7 +687,7 @@ def prediction_grid(
     if path is not None: _save_fig(fig, path)
     return fig
 
-# %% ../nbs/05_train.ipynb #1f9705c4
+# %% ../nbs/05_train.ipynb #09c6b238
 def demo(
     out:str|Path='demo_out', # report folder
     data:str|Path|None=None, # data home holding osie/ (see `core.data_home`)
@@ -656,7 +777,7 @@ def cli_demo(p):
         print(f"wrote {Path(a.out)}/metrics.md, metrics.csv, curves.png, figure.png, model.pth, run.json")
     p.set_defaults(func=run)
 
-# %% ../nbs/05_train.ipynb #13b552a4
+# %% ../nbs/05_train.ipynb #dd6c16f0
 def _main(argv=None):
     "`python -m saliency_nb.train train|predict|demo ...` (what `torchrun -m saliency_nb.train train ...` runs)."
     p = argparse.ArgumentParser(prog='python -m saliency_nb.train')

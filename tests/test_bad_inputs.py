@@ -94,11 +94,8 @@ def salicon_skip(c, name):
     assert ds.stems == ['s1', 's3'] and ds.splits['train'] == ['s1', 's3'], (ds.stems, ds.splits)
     assert len(ds.fixations) == 6 and set(ds.fixations['image']) == {'s1', 's3'}
 
-_SALICON_SKIP_BUG = bug("data.read_salicon(on_error='skip') warns that it skipped the bad fixations/train/s2.mat but keeps "
-    "image s2 in ds.stems and splits['train'] with zero fixations (a silent wrong result: density/evaluate fail later).")
-
 def salicon_cases(name, *words):
-    return [pytest.param(name, salicon_err(*words), id=name), pytest.param(name, salicon_skip, id=name + '-skip', marks=_SALICON_SKIP_BUG)]
+    return [pytest.param(name, salicon_err(*words), id=name), pytest.param(name, salicon_skip, id=name + '-skip')]
 
 def video_err(*words):
     def f(c, name):
@@ -176,9 +173,7 @@ CASES = [
     P('img_rgba_png', load_ok((10, 10), _rgba), id='img_rgba_png'),
     # folder-format data sets: read_folder
     P('folder_nan_xy', folder_err('column x', 'row 3'), id='folder_nan_xy'),
-    P('folder_nan_xy', folder_skip(lost_rows=1), id='folder_nan_xy-skip', marks=bug(
-        "data.read_folder(on_error='skip') still raises for a NaN/empty/non-numeric coordinate (Fixations.check runs "
-        "before the on_error rule) instead of skipping that image with a warning.")),
+    P('folder_nan_xy', folder_skip(lost_rows=1), id='folder_nan_xy-skip'),
     P('folder_empty_x', folder_err('column x', 'missing'), id='folder_empty_x'),
     P('folder_text_x', folder_err('column x', "'left'"), id='folder_text_x'),
     P('folder_negative_xy', folder_err("'b'", 'outside', 'x=-3'), id='folder_negative_xy'),
@@ -187,9 +182,7 @@ CASES = [
     P('folder_y_out_of_range', folder_err("'b'", 'outside'), id='folder_y_out_of_range'),
     P('folder_y_out_of_range', folder_skip(), id='folder_y_out_of_range-skip'),
     P('folder_missing_column', folder_err("missing column", "'y'"), id='folder_missing_column'),
-    P('folder_utf16_csv', folder_err('utf-16'), id='folder_utf16_csv', marks=bug(
-        'data.read_folder on a UTF-16 fixations.csv raises a bare UnicodeDecodeError from pandas ("utf-8 codec can\'t '
-        'decode byte 0xff") that names neither fixations.csv nor the fix (save it as UTF-8).')),
+    P('folder_utf16_csv', folder_err('utf-16'), id='folder_utf16_csv'),
     P('folder_zero_byte_csv', folder_err('empty'), id='folder_zero_byte_csv'),
     P('folder_unknown_image', folder_err("'zzz'", 'no stimulus'), id='folder_unknown_image'),
     P('folder_zero_byte_image', folder_err('cannot be read', fname='b.png'), id='folder_zero_byte_image'),
@@ -222,31 +215,20 @@ CASES = [
     P('gasp_ckpt_is_saliency_model', ckpt_err('load_gasp', 'not a GASP checkpoint'), id='gasp_ckpt_is_saliency_model'),
     P('gasp_ckpt_truncated', ckpt_err('load_gasp', 'cannot read'), id='gasp_ckpt_truncated'),
     # feature-store records: llava.load_record, language.record_info
-    P('rec_attn_wrong_tokens', rec_err('load_record', 'attn'), id='rec_attn_wrong_tokens', marks=bug(
-        "llava.load_record accepts attn of shape (2,1,2,7) although the layout has 4 image tokens; the mismatch only "
-        "surfaces later as an IndexError/reshape error in word_maps/LangRecords. It should check attn/hidden/ids against meta.")),
-    P('rec_hidden_wrong_length', rec_err('load_record', 'hidden'), id='rec_hidden_wrong_length', marks=bug(
-        'llava.load_record accepts hidden states for 5 tokens with attn and ids for 2 (no shape check).')),
-    P('rec_attn_3d', rec_err('record_info', 'attn'), id='rec_attn_3d', marks=bug(
-        "language.record_info accepts a 3-D attn (documented (G, layers, heads, n)); check_record then fails with a bare "
-        "'not enough values to unpack' ValueError that does not name the record.")),
+    P('rec_attn_wrong_tokens', rec_err('load_record', 'attn'), id='rec_attn_wrong_tokens'),
+    P('rec_hidden_wrong_length', rec_err('load_record', 'hidden'), id='rec_hidden_wrong_length'),
+    P('rec_attn_3d', rec_err('record_info', 'attn'), id='rec_attn_3d'),
     P('rec_no_meta', rec_err('load_record', 'saliency_nb.llava/1'), id='rec_no_meta'),
     P('rec_meta_garbage', rec_err('load_record', 'saliency_nb.llava/1'), id='rec_meta_garbage'),
-    P('rec_truncated', rec_err('load_record', 'record'), id='rec_truncated', marks=bug(
-        'llava.load_record on a truncated .npz raises a bare zipfile.BadZipFile ("File is not a zip file") naming '
-        'neither the record nor the fix (language.record_info handles it).')),
+    P('rec_truncated', rec_err('load_record', 'record'), id='rec_truncated'),
     P('rec_truncated', rec_err('record_info', 'not a readable'), id='rec_truncated-record_info'),
     P('rec_not_zip', rec_err('record_info', 'not a readable'), id='rec_not_zip'),
-    P('rec_object_array', rec_err('load_record', 'record'), id='rec_object_array', marks=bug(
-        'llava.load_record on a record holding an object array raises numpy\'s bare "Object arrays cannot be loaded '
-        'when allow_pickle=False" without naming the record.')),
+    P('rec_object_array', rec_err('load_record', 'record'), id='rec_object_array'),
     # JSON with the wrong schema: gasp_config, read_coco
     P('gasp_json_bad_variant', gasp_err('unknown variant', value="'GASPWarpDrive'"), id='gasp_json_bad_variant'),
     P('gasp_json_truncated', gasp_err('json'), id='gasp_json_truncated'),
     P('gasp_json_list', gasp_err('object'), id='gasp_json_list'),
-    P('gasp_json_bad_type', gasp_err('latent', value="'thirty-two'"), id='gasp_json_bad_type', marks=bug(
-        "gasp.gasp_config does not type-check settings: latent='thirty-two' passes and model_from_config fails deep in "
-        'the model with a bare TypeError ("not all arguments converted during string formatting") naming neither the setting nor the file.')),
+    P('gasp_json_bad_type', gasp_err('latent', value="'thirty-two'"), id='gasp_json_bad_type'),
     P('gasp_json_utf16', gasp_err('utf'), id='gasp_json_utf16'),
     P('coco_missing_keys', coco_err('missing key', 'annotations'), id='coco_missing_keys'),
     P('coco_truncated', coco_err('not valid JSON'), id='coco_truncated'),
@@ -284,8 +266,7 @@ def _pr(model_case, images_case=None, arch=None):
 
 CLI_CASES = [  # (case id, argv builder, text the error line must contain)
     P('folder_nan_xy', _ev('folder_nan_xy'), 'fixations.csv', id='cli-folder_nan_xy'),
-    P('folder_utf16_csv', _ev('folder_utf16_csv'), 'fixations.csv', id='cli-folder_utf16_csv', marks=bug(
-        'saliency_nb evaluate on a UTF-16 fixations.csv prints a UnicodeDecodeError line naming neither the file nor the fix.')),
+    P('folder_utf16_csv', _ev('folder_utf16_csv'), 'fixations.csv', id='cli-folder_utf16_csv'),
     P('osie_empty_mat', _ev('osie_empty_mat', 'osie'), 'fixations.mat', id='cli-osie_empty_mat'),
     P('osie_v73_mat', _ev('osie_v73_mat', 'osie'), 'fixations.mat', id='cli-osie_v73_mat'),
     P('osie_wrong_variable', _ev('osie_wrong_variable', 'osie'), 'fixations.mat', id='cli-osie_wrong_variable'),
