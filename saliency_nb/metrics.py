@@ -9,7 +9,7 @@ __all__ = ['EPS', 'CONVENTIONS', 'density_cache', 'METRICS', 'MetricWarning', 'a
            'fixation_density']
 
 # %% ../nbs/01_metrics.ipynb #f3654e83
-import functools, hashlib, math, warnings
+import contextlib, functools, hashlib, math, threading, warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -20,6 +20,7 @@ from .core import as_map, fixation_density, normalize, resize_map
 
 # %% ../nbs/01_metrics.ipynb #0e6233ec
 EPS = 2.220446049250313e-16  # MATLAB eps = 2**-52
+_TINY = np.finfo(float).tiny  # the smallest normal float64
 CONVENTIONS = ('mit', 'pysaliency')
 _all_ = ['fixation_density']  # re-exported from core: the benchmark's ground truth belongs with the metrics
 
@@ -66,14 +67,32 @@ def _one_blas_thread():
     "A context with BLAS on one thread: the products here are small or memory-bound, and a threaded BLAS beside torch's OpenMP threads ran 10-100x slower."
     return _blas_ctl().limit(limits=1, user_api='blas')
 
+_tls = threading.local()   # per-thread state: the work buffers, and whether BLAS is already limited
+
+@contextlib.contextmanager
+def _single_blas():
+    "`_one_blas_thread` for a whole block, entered once however deeply nested (a threadpoolctl call costs ~10 us)."
+    if getattr(_tls, 'blas1', False): yield; return
+    with _one_blas_thread():
+        _tls.blas1 = True
+        try: yield
+        finally: _tls.blas1 = False
+
 def _dot(a, b):
     "Dot product of two flat float64 arrays (BLAS, one thread)."
-    with _one_blas_thread(): return float(a @ b)
+    with _single_blas(): return float(a @ b)
+
+def _scratch(n):
+    "Four float64 work buffers of `n` values, kept per thread between calls: a fresh 2-MB temporary costs page faults that take longer than the pass itself."
+    b = getattr(_tls, 'bufs', None)
+    if b is None or b[0].size != n: b = _tls.bufs = [np.empty(n) for _ in range(4)]
+    return b
 
 class _Map:
     "A flat float64 map whose statistics are computed once, when a metric first asks, and then shared by every metric."
     def __init__(self, v, shape, lo=None, hi=None):
         self.v, self.shape, self.size = v, tuple(shape), v.size
+        self.ss = self.xsum = None                           # filled by `_centre` and `_shift_min`
         if lo is not None: self.lo, self.hi = lo, hi  # already known from the NaN/inf check
     cp = functools.cached_property
     @cp
@@ -84,27 +103,21 @@ class _Map:
     def sum(self): return self.v.sum()
     @cp
     def mean(self): return self.sum/self.size                # = np.mean
-    @cp
-    def d(self): return self.v - self.mean                   # centred map (NSS, CC)
-    @cp
-    def ss(self): return _dot(self.d, self.d)                # sum of squared deviations (one BLAS dot)
     def std(self, ddof): return math.sqrt(self.ss/(self.size - ddof))
-    @cp
-    def x(self): return self.v - self.lo                     # min-max then sum normalising is x/sum(x) (SIM, IG)
-    @cp
-    def xsum(self): return self.x.sum()
-    @cp
-    def px(self): return self.x/self.xsum                    # MIT's min-max + sum normalised map (SIM)
-    @cp
-    def q(self): return self.v/self.sum if self.sum else self.v   # sum-normalised map (KLD, pysaliency SIM)
-    @cp
-    def hq(self): # sum of q ln q over q > 0 (the ground truth's part of KLD)
-        l = np.zeros_like(self.q); np.log(self.q, out=l, where=self.q > 0)
-        return _dot(self.q, l)
-    @cp
-    def qsum(self): return self.q.sum()
     def norm_at(self, ix): return (self.v[ix] - self.lo)/(self.hi - self.lo)   # min-max values at `ix`, as the whole map gives
     del cp
+
+def _centre(m, out):
+    "`out` = the map minus its mean (NSS, CC); the sum of squared deviations `m.ss` is noted on the way."
+    np.subtract(m.v, m.mean, out=out)
+    if m.ss is None: m.ss = _dot(out, out)
+    return out
+
+def _shift_min(m, out):
+    "`out` = the map minus its min (min-max then sum normalising is x/sum(x): SIM, IG); its sum `m.xsum` is noted on the way."
+    np.subtract(m.v, m.lo, out=out)
+    if m.xsum is None: m.xsum = out.sum()
+    return out
 
 def _salmap(smap, shape, name='smap'):
     "`smap` as a `_Map` of `shape` (MATLAB imresize when the size differs); None if it holds NaN, an error if inf."
@@ -119,34 +132,41 @@ def _salmap(smap, shape, name='smap'):
 
 def _gtmap(gt, name='gt'):
     "A ground-truth density as a `_Map` (finite values required)."
-    g = as_map(gt, name)
-    return _Map(g.ravel(), g.shape)
+    g = as_map(gt, name, allow_nan=True)
+    lo, hi = g.min(), g.max()                # NaN and inf show in min/max: no extra pass
+    if not (math.isfinite(lo) and math.isfinite(hi)): as_map(gt, name)   # raises, naming the bad values
+    return _Map(g.ravel(), g.shape, lo, hi)
 
 # %% ../nbs/01_metrics.ipynb #7d5de2e1
-_NBINS = 4096
+_NBINS = 16384   # ~20 pixels a bin for a 480x640 map: few to compare exactly, and the histogram stays in L2
 
-def _below_eq(v, u, lo, hi):
-    "#{v < u_j} and #{v == u_j} for sorted unique thresholds `u` taken from `v` (min `lo` < max `hi`): exact integer counts."
+def _roc_counts(v, u, lo, hi, f=None):
+    "#{f(v) < f(u_j)} and #{f(v) == f(u_j)} for sorted unique thresholds `u` in [lo, hi] (lo < hi); f: None or MIT's min-max: exact counts."
+    n = v.size
+    _, t, k, _ = _scratch(n)
     sc = _NBINS/(hi - lo)
-    k = ((v - lo)*sc).astype(np.intp)           # monotone in v, so a bin below u's bin holds only values < u
-    ku = ((u - lo)*sc).astype(np.intp)
-    hist = np.bincount(k, minlength=_NBINS + 2)
-    tb = np.unique(ku)
-    lut = np.zeros(hist.size, bool); lut[tb] = True
-    sel = v[lut[k]]                            # the pixels that share a bin with a threshold: compared exactly
-    hist[tb] = 0
-    cum = np.concatenate([[0], np.cumsum(hist)])   # cum[b]: pixels in the other bins below bin b
+    if not math.isfinite(sc): sc = 0.           # a subnormal range: one bin, every pixel compared exactly
+    np.subtract(v, lo, out=t); t *= sc
+    k = k.view(np.intp); np.copyto(k, t, casting='unsafe')   # bin numbers: floor, monotone in v (and in f(v))
+    ku = ((u - lo)*sc).astype(np.intp)          # the thresholds' bins, by the same operations
+    hist = np.zeros(_NBINS + 2, np.intp); np.add.at(hist, k, 1)
+    near = np.zeros(hist.size, bool); near[ku] = True          # pixels in a threshold's bin are compared exactly,
+    if f is not None: near[np.maximum(ku - 1, 0)] = True       # and in the bin below, where min-max rounding can tie v < u_j with u_j
+    sel = v[np.take(near, k, out=t.view(bool)[:n])]   # t is free again: its first n bytes hold the mask
+    hist[near] = 0
+    cum = np.concatenate([[0], np.cumsum(hist)])       # cum[b]: pixels in the other bins below bin b
+    if f is not None: sel, u = f(sel), f(u)
     r = np.searchsorted(u, sel, 'right'); l = np.searchsorted(u, sel, 'left')
     below = cum[ku] + np.cumsum(np.bincount(r, minlength=u.size + 1))[:u.size]
     hit = r > l
     return below, np.bincount(l[hit], minlength=u.size)
 
-def _auc_judd_core(s, idx):
-    "MIT AUC-Judd of a min-max normalised flat map `s` (min 0, max 1) fixated at `idx`: thresholds at the fixated values."
-    th = np.sort(s[idx])                                   # the N thresholds, ascending
-    n, p = th.size, s.size
-    u, inv = np.unique(th, return_inverse=True)
-    above = (p - _below_eq(s, u, 0., 1.)[0][inv])[::-1]    # #{S >= t_i}, t_i descending
+def _auc_judd_core(v, idx, lo, hi):
+    "MIT AUC-Judd of a flat map `v` (min `lo` < max `hi`) fixated at `idx`: thresholds at the fixated values, all min-max normalised."
+    n, p = idx.size, v.size
+    u, inv = np.unique(v[idx], return_inverse=True)
+    below = _roc_counts(v, u, lo, hi, lambda x: (x - lo)/(hi - lo))[0]
+    above = (p - np.sort(below[inv]))[::-1]               # #{S >= t_i}, t_i the fixated values descending
     i = np.arange(1, n + 1)
     tp = np.concatenate([[0.], i/n, [1.]])
     fp = np.concatenate([[0.], (above - i)/(p - n), [1.]])
@@ -186,17 +206,15 @@ def _auc_judd_m(S, F, jitter=True, seed=0, convention='mit'):
     if convention == 'pysaliency':
         if S.hi == S.lo: return 0.5                       # every comparison a tie
         u, inv = np.unique(S.v[F.idx], return_inverse=True)
-        below, eq = _below_eq(S.v, u, S.lo, S.hi)
+        below, eq = _roc_counts(S.v, u, S.lo, S.hi)
         return float((((below + 0.5*eq)/S.size)[inv]*F.w).sum()/F.w.sum())
-    if jitter:  # S + rand(size(S))/1e7, in a fresh buffer
-        v = np.random.default_rng(seed).random(S.size); v /= 1e7; v += S.v
+    if jitter:  # S + rand(size(S))/1e7
+        v = np.random.default_rng(seed).random(S.size, out=_scratch(S.size)[0]); v /= 1e7; v += S.v
         lo, hi = v.min(), v.max()
     else: v, lo, hi = S.v, S.lo, S.hi
     if hi == lo: return _nan('auc_judd', 'the saliency map is constant (jitter=True breaks the ties)')
     if F.n == S.size: return _nan('auc_judd', 'every pixel is fixated, so there are no negatives')
-    if jitter: v -= lo; v /= hi - lo                      # the same operations as (v - lo)/(hi - lo), in place
-    else: v = (v - lo)/(hi - lo)
-    return _auc_judd_core(v, F.idx)
+    return _auc_judd_core(v, F.idx, lo, hi)
 
 # %% ../nbs/01_metrics.ipynb #eaf1cd00
 def _colon_batch(b, d):
@@ -343,6 +361,7 @@ def _nss_m(S, F, convention='mit'):
     if F.n == 0: return _nan('nss', 'the fixation map has no fixations')
     if S is None: return _nan('nss', 'the saliency map contains NaN')
     if S.hi == S.lo: return 0. if convention == 'pysaliency' else _nan('nss', 'the saliency map is constant (std 0)')
+    if S.ss is None: _centre(S, _scratch(S.size)[0])
     if convention == 'mit': return float((S.v[F.idx].mean() - S.mean)/S.std(1))   # binary: each fixated pixel once
     return float(((S.v[F.idx]*F.w).sum()/F.w.sum() - S.mean)/S.std(0))
 
@@ -360,7 +379,8 @@ def _cc_m(S, G):
     if S is None: return _nan('cc', 'the saliency map contains NaN')
     if S.hi == S.lo: return _nan('cc', 'the saliency map is constant (std 0)')
     if G.hi == G.lo: return _nan('cc', 'the ground truth is constant (std 0)')
-    return _dot(S.d, G.d)/math.sqrt(S.ss*G.ss)
+    a, b = _scratch(S.size)[:2]
+    return _dot(_centre(S, a), _centre(G, b))/math.sqrt(S.ss*G.ss)
 
 # %% ../nbs/01_metrics.ipynb #adf8cfdd
 def kld(
@@ -380,9 +400,15 @@ def _kld_m(S, G):
     if S is None: return _nan('kld', 'the saliency map contains NaN')
     if S.lo < 0: return _nan('kld', f'the (resized) saliency map has negative values (min {S.lo:.3g}), where KLdiv.m takes the log '
                              'of a negative number; clip it with np.maximum(smap, 0) or rescale it to [0, 1]')
-    if S.sum == 0 or G.sum == 0: return float(_kld_core(_row(S.v), _row(G.v))[0])   # an all-zero map is not divided
-    t = S.v + EPS*S.sum; np.log(t, out=t)                  # ln(s + eps*S) = ln(p + eps) + ln S
-    return float(G.hq - (_dot(G.q, t) - math.log(S.sum)*G.qsum))
+    c = G.sum/S.sum
+    if not (EPS*G.sum >= _TINY and _TINY <= c < math.inf):   # an all-zero map (not divided), or sums too far apart to scale
+        return float(_kld_core(_row(S.v), _row(G.v))[0])
+    t = _scratch(S.size)[0]
+    np.multiply(S.v, c, out=t); t += EPS*G.sum              # (P + eps) Gs, with P = S/sum(S)
+    np.divide(G.v, t, out=t)                                 # Q/(P + eps), Q = G/sum(G)
+    t += _TINY                                               # finite logs where G = 0 (whose terms are 0); t > 1e-292 is unchanged
+    np.log(t, out=t)                                         # ln(eps + Q/(P + eps)) without its eps moves KL by < eps
+    return float(np.multiply(G.v, t, out=t).sum()/G.sum)     # numpy's pairwise sum: the terms reach ln(1/eps) = 36
 
 # %% ../nbs/01_metrics.ipynb #2823e453
 def sim(
@@ -403,11 +429,14 @@ def _sim_m(S, G, convention='mit'):
             if m.hi == m.lo and m.hi != 0: return _nan('sim', f'the {nm} is a nonzero constant')
         # an all-zero map is left as zeros by `if any(map(:))`, and scores 0
         if S.hi == S.lo or G.hi == G.lo: return 0.
-        p, q = S.px, G.px
-    else:
-        if S.lo < 0 or G.lo < 0: return _nan('sim', 'pysaliency SIM needs maps >= 0 (they are divided by their sums)')
-        p, q = S.q, G.q
-    return float(np.minimum(p, q).sum())
+        a, b = _scratch(S.size)[:2]
+        x, y = _shift_min(S, a), _shift_min(G, b)          # sum min(x/X, y/Y) = sum min(x, y X/Y)/X
+        y *= S.xsum/G.xsum
+        return float(np.minimum(x, y, out=x).sum()/S.xsum)
+    if S.lo < 0 or G.lo < 0: return _nan('sim', 'pysaliency SIM needs maps >= 0 (they are divided by their sums)')
+    if S.sum == 0 or G.sum == 0: return 0.                  # an all-zero map is not divided, and meets the other at 0
+    a = np.multiply(G.v, S.sum/G.sum, out=_scratch(S.size)[0])   # sum min(s/Ss, g/Gs) = sum min(s, g Ss/Gs)/Ss
+    return float(np.minimum(a, S.v, out=a).sum()/S.sum)
 
 # %% ../nbs/01_metrics.ipynb #01cabb07
 def info_gain(
@@ -428,7 +457,9 @@ def _ig_m(S, F, B, convention='mit'):
     if S is None or B is None: return _nan('info_gain', 'the saliency or baseline map contains NaN')
     if convention == 'mit':
         if S.hi == S.lo or B.hi == B.lo: return _nan('info_gain', 'the saliency or baseline map is constant (min-max undefined)')
-        p, b = S.x[F.idx]/S.xsum, B.x[F.idx]/B.xsum
+        for m in (S, B):
+            if m.xsum is None: _shift_min(m, _scratch(m.size)[0])
+        p, b = (S.v[F.idx] - S.lo)/S.xsum, (B.v[F.idx] - B.lo)/B.xsum
         return float((np.log(EPS + p) - np.log(EPS + b)).sum()/F.n/math.log(2))
     if S.lo < 0 or B.lo < 0: return _nan('info_gain', 'pysaliency IG needs maps >= 0 (densities)')
     if S.hi == 0 or B.hi == 0: return _nan('info_gain', 'the saliency or baseline map is all zero')
@@ -580,32 +611,34 @@ def _metric_rows(smaps, fixs, gts, others, baseline, metrics, seed, convention):
         if key not in memo: memo[key] = (obj, make())
         return memo[key][1]
     need_g = bool({'cc', 'kld', 'sim', 'emd'} & set(metrics))
+    order = sorted(metrics, key=lambda m: m != 'cc')   # CC first: the centred map it makes gives NSS its std
     rows = []
-    for i in range(n):
-        F = once('fix', fixs[i], lambda: _fixinfo(fixs[i]))
-        if need_g:
-            if gts is None:
-                G = once('density', fixs[i], lambda: (lambda g: _Map(g.ravel(), g.shape))(density_cache(fixs[i])))
-            else: G = once('gt', gts[i], lambda: _gtmap(gts[i]))
-            if G.shape != F.shape: raise ValueError(f"Map {i}: gt has shape {G.shape} but fix has {F.shape}; they must match.")
-            if 'kld' in metrics: _check_gt_pos(G)
-        S = _salmap(smaps[i], F.shape)
-        r = {}
-        for m in metrics:
-            if m == 'auc_judd': r[m] = _auc_judd_m(S, F, True, seed, convention)
-            elif m == 'auc_borji': r[m] = _auc_borji_m(S, F, seed=seed)
-            elif m == 'sauc' and others is not None:
-                O = once('other', others[i], lambda: _fixinfo(others[i], 'other'))
-                if O.shape != F.shape: raise ValueError(f"Map {i}: other has shape {O.shape} but fix has {F.shape}; put the other fixations on this image's grid.")
-                r[m] = _sauc_m(S, F, O, seed=seed, convention=convention)
-            elif m == 'nss': r[m] = _nss_m(S, F, convention)
-            elif m == 'cc': r[m] = _cc_m(S, G)
-            elif m == 'kld': r[m] = _kld_m(S, G)
-            elif m == 'sim': r[m] = _sim_m(S, G, convention)
-            elif m == 'ig' and bases is not None:
-                r[m] = _ig_m(S, F, once('baseline', bases[i], lambda: _salmap(bases[i], F.shape, 'baseline'), F.shape), convention)
-            elif m == 'emd': r[m] = _emd_m(S, G)
-        rows.append(r)
+    with _single_blas():
+        for i in range(n):
+            F = once('fix', fixs[i], lambda: _fixinfo(fixs[i]))
+            if need_g:
+                if gts is None:
+                    G = once('density', fixs[i], lambda: (lambda g: _Map(g.ravel(), g.shape))(density_cache(fixs[i])))
+                else: G = once('gt', gts[i], lambda: _gtmap(gts[i]))
+                if G.shape != F.shape: raise ValueError(f"Map {i}: gt has shape {G.shape} but fix has {F.shape}; they must match.")
+                if 'kld' in metrics: _check_gt_pos(G)
+            S = _salmap(smaps[i], F.shape)
+            r = {}
+            for m in order:
+                if m == 'auc_judd': r[m] = _auc_judd_m(S, F, True, seed, convention)
+                elif m == 'auc_borji': r[m] = _auc_borji_m(S, F, seed=seed)
+                elif m == 'sauc' and others is not None:
+                    O = once('other', others[i], lambda: _fixinfo(others[i], 'other'))
+                    if O.shape != F.shape: raise ValueError(f"Map {i}: other has shape {O.shape} but fix has {F.shape}; put the other fixations on this image's grid.")
+                    r[m] = _sauc_m(S, F, O, seed=seed, convention=convention)
+                elif m == 'nss': r[m] = _nss_m(S, F, convention)
+                elif m == 'cc': r[m] = _cc_m(S, G)
+                elif m == 'kld': r[m] = _kld_m(S, G)
+                elif m == 'sim': r[m] = _sim_m(S, G, convention)
+                elif m == 'ig' and bases is not None:
+                    r[m] = _ig_m(S, F, once('baseline', bases[i], lambda: _salmap(bases[i], F.shape, 'baseline'), F.shape), convention)
+                elif m == 'emd': r[m] = _emd_m(S, G)
+            rows.append({m: r[m] for m in metrics if m in r})
     return rows
 
 def all_metrics(
