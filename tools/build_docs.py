@@ -38,15 +38,15 @@ def notebooks(nbs:Path)->list:
 def _section_name(folder:str)->str: return re.sub(r'^\d+[a-zA-Z0-9]*_', '', folder).replace('_', ' ').capitalize()
 
 def sidebar_yml(nbs:Path)->str:
-    "YAML text of a Quarto sidebar listing the notebooks in `nbs`: top level first, then one section per subfolder."
+    "YAML text of a Quarto sidebar: the home page, then one section per subfolder (the tutorials), then the reference pages."
     import yaml
     from nbdev.quarto import IndentDumper
-    contents, sections = [], {}
+    home, ref, sections = [], [], {}
     for nb in notebooks(nbs):
         parts = PurePosixPath(nb).parts
-        if len(parts) == 1: contents.append(nb)
-        else: sections.setdefault(parts[0], []).append(nb)
-    for folder, nbl in sections.items(): contents.append({'section': _section_name(folder), 'contents': nbl})
+        if len(parts) > 1: sections.setdefault(parts[0], []).append(nb)
+        else: (home if nb == 'index.ipynb' else ref).append(nb)
+    contents = home + [{'section': _section_name(folder), 'contents': nbl} for folder, nbl in sections.items()] + ref
     return yaml.dump({'website': {'sidebar': {'contents': contents}}}, Dumper=IndentDumper, sort_keys=False)
 
 def read_sidebar(nbs:Path, present:list, missing:list|None=None)->list:
