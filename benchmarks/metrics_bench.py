@@ -16,7 +16,12 @@ What is compared (all in ONE run, rounds interleaved, medians of process CPU tim
     `model.KLDiv(stimuli, gt_model, minimum_value=0, log_regularization=eps, quotient_regularization=eps)` (the
     benchmark's KLD) and `model.SIM(stimuli, gt_model)`; the model caches its map, as pysaliency does by default;
   - core: the functions under the API: `roc.general_roc`, `metrics.NSS`, `CC`, `MIT_KLDiv`, `SIM`.
-  The totals are over the 7 metrics both have with the same definition (values identical: |diff| column).
+  The totals are over the 7 metrics both have with the same definition (values identical: |diff| columns, for our
+  per-metric functions and for the one `all_metrics` call). The "full set" line times ONE call,
+  `all_metrics(s, fix, g, other, metrics=('auc', 'auc_judd', 'sauc', 'nss', 'cc', 'kld', 'sim'), convention='pysaliency',
+  jitter=False)`, which builds the ROC histogram once for AUC and AUC-Judd, against the sum of pysaliency's 7 calls.
+  With `--ours` naming an older module without `auc`, the all-pixel AUC is `auc_judd(convention='pysaliency')` and the
+  full set takes 2 calls (`all_metrics` of 6 + `auc_judd(jitter=False)`).
 Threads: OMP/OPENBLAS/MKL_NUM_THREADS=1 in both processes (and threadpoolctl limits in ours).
 Usage: python benchmarks/metrics_bench.py [--pysal PYTHON] [--rounds N]"""
 import os
@@ -85,19 +90,23 @@ def main():
     n = int(fix.sum()); k = min(n, int(other.sum()))
     noise = np.random.default_rng(0).random(H*W).reshape(H, W); r = M._borji_draws(0, H*W, n, 100)
     pr = M._shuffle_draws(0, int(other.sum()), k, 100)
-    PY = ('auc_judd', 'sauc', 'nss', 'cc', 'kld', 'sim')   # all_metrics names of the shared metrics
+    new = hasattr(M, 'auc')
+    PY = ('auc', 'auc_judd', 'sauc', 'nss', 'cc', 'kld', 'sim')   # all_metrics names of the shared metrics
+    if new: full = lambda: M.all_metrics(s, fix, g, other, metrics=PY, convention='pysaliency', jitter=False)
+    else:   # an older module: 'auc_judd' under convention='pysaliency' was the all-pixel AUC; AUC-Judd needs a 2nd call
+        def full():
+            r = M.all_metrics(s, fix, g, other, metrics=PY[1:], convention='pysaliency')
+            return {'auc': r['auc_judd'], **r, 'auc_judd': M.auc_judd(s, fix, jitter=False)}
     ours = {'auc_judd (jitter)': lambda: M.auc_judd(s, fix), 'auc_judd (no jitter)': lambda: M.auc_judd(s, fix, jitter=False),
             'auc_borji': lambda: M.auc_borji(s, fix), 'sauc': lambda: M.auc_shuffled(s, fix, other),
             'nss': lambda: M.nss(s, fix), 'cc': lambda: M.cc(s, g), 'kld': lambda: M.kld(s, g), 'sim': lambda: M.sim(s, g),
             'ig': lambda: M.info_gain(s, fix, cb),
             'all_metrics (8, MIT)': lambda: M.all_metrics(s, fix, g, other, cb),
-            'auc (all pixels)': lambda: M.auc_judd(s, fix, convention='pysaliency'),
+            'auc (all pixels)': (lambda: M.auc(s, fix)) if new else (lambda: M.auc_judd(s, fix, convention='pysaliency')),
             'sauc (all others)': lambda: M.auc_shuffled(s, fix, other, convention='pysaliency'),
             'nss (pysaliency)': lambda: M.nss(s, fix, convention='pysaliency'),
             'sim (pysaliency)': lambda: M.sim(s, g, convention='pysaliency'),
-            'all_metrics (6, pysaliency)': lambda: M.all_metrics(s, fix, g, other, metrics=PY, convention='pysaliency')}
-    try: ours['all_metrics (6, pysaliency)']()
-    except TypeError: ours['all_metrics (6, pysaliency)'] = lambda: float('nan')   # a version without `convention`
+            'full set (pysaliency)': full}
     refs = {'auc_judd (jitter)': lambda: ref.mit_auc_judd(s, fix, noise), 'auc_judd (no jitter)': lambda: ref.mit_auc_judd(s, fix),
             'auc_borji': lambda: ref.mit_auc_borji(s, fix, r), 'sauc': lambda: ref.mit_auc_shuffled(s, fix, other, pr),
             'nss': lambda: ref.mit_nss(s, fix), 'cc': lambda: ref.mit_cc(s, g), 'kld': lambda: ref.mit_kld(s, g),
@@ -131,16 +140,23 @@ def main():
     if not worker: print(f"\npysaliency venv {a.pysal} not found: skipped"); return
     pairs = {'auc (all pixels)': 'auc (all pixels)', 'sauc (all others)': 'sauc (all others)', 'auc_judd (no jitter)': 'auc_judd (no jitter)',
              'nss': 'nss (pysaliency)', 'cc': 'cc', 'kld': 'kld', 'sim': 'sim (pysaliency)'}
+    names = {'auc (all pixels)': 'auc', 'sauc (all others)': 'sauc', 'auc_judd (no jitter)': 'auc_judd', 'nss': 'nss', 'cc': 'cc',
+             'kld': 'kld', 'sim': 'sim'}   # pysaliency's name -> all_metrics' name
+    fv = full()
     print("\nvs pysaliency 0.2.22 (same definitions; API = model methods as a user calls them, core = the functions under them)")
-    print(f"{'metric':24s} {'ours':>7s} {'API':>7s} {'core':>7s} {'API/ours':>9s} {'core/ours':>10s}  |diff API| |diff core|")
+    print(f"{'metric':24s} {'ours':>7s} {'API':>7s} {'core':>7s} {'API/ours':>9s} {'core/ours':>10s}  |diff API| |diff core| |diff all_metrics|")
     to = ta = tc = 0
     for pk, ok in pairs.items():
         t1 = med(T[ok]); t2 = med([p[pk]['api'] for p in P]); t3 = med([p[pk]['core'] for p in P]); to += t1; ta += t2; tc += t3
         v = ours[ok]()
-        print(f"{pk:24s} {t1:7.2f} {t2:7.2f} {t3:7.2f} {t2/t1:9.1f} {t3/t1:10.1f}  {abs(v - py_vals[pk]['api']):.1e}    {abs(v - py_vals[pk]['core']):.1e}")
+        print(f"{pk:24s} {t1:7.2f} {t2:7.2f} {t3:7.2f} {t2/t1:9.1f} {t3/t1:10.1f}  {abs(v - py_vals[pk]['api']):.1e}    {abs(v - py_vals[pk]['core']):.1e}"
+              f"     {abs(fv[names[pk]] - py_vals[pk]['api']):.1e}")
     print(f"{'sum of 7 calls':24s} {to:7.2f} {ta:7.2f} {tc:7.2f} {ta/to:9.1f} {tc/to:10.1f}")
-    tj = med(T['auc_judd (no jitter)']); tall = med(T['all_metrics (6, pysaliency)']) + tj
-    print(f"{'all_metrics(6) + AUC-J':24s} {tall:7.2f} {ta:7.2f} {tc:7.2f} {ta/tall:9.1f} {tc/tall:10.1f}   (the full set in 2 calls)")
+    tall = med(T['full set (pysaliency)'])
+    print(f"{'full set, all_metrics':24s} {tall:7.2f} {ta:7.2f} {tc:7.2f} {ta/tall:9.1f} {tc/tall:10.1f}   "
+          + ("(ONE call: all_metrics of the 7, jitter=False)" if new else "(2 calls: all_metrics of 6 + auc_judd)"))
+    r = [sum(p[k]['api'] for k in pairs)/t for p, t in zip(P, T['full set (pysaliency)'])]
+    print(f"{'':24s} per-round ratio API/full set: median {med(r):.1f} (quartiles {np.percentile(r, 25):.1f} to {np.percentile(r, 75):.1f})")
 
 if __name__ == '__main__':
     with warnings.catch_warnings(), threadpool_limits(1):

@@ -88,7 +88,8 @@ def cli_evaluate(p):
     p.add_argument('--json', default=None, help='write the summary and per-image scores to this JSON file')
     def run(a):
         from saliency_nb.evaluate import run_evaluate
-        res = run_evaluate(a.pred, a.data, a.format, json_out=a.json, emd=a.emd, split=a.split, limit=a.limit)
+        res = run_evaluate(a.pred, a.data, a.format, json_out=a.json, emd=a.emd, split=a.split, limit=a.limit,
+                           progress=sys.stderr.isatty())  # a bar only on a terminal, on stderr: piped output stays a table
         print(res.rename(columns=lambda c: c + (' ↓' if c in ('kld', 'emd') else ' ↑')).round(3).to_string())
     p.set_defaults(func=run)
 

@@ -169,9 +169,10 @@ def run_evaluate(
     emd:bool=False, # add EMD
     split:str|None=None, # evaluate only this split ('train', 'valid', 'test')
     limit:int|None=None, # only the first `limit` images
+    progress:bool=True, # show a progress bar
 )->pd.DataFrame: # the `evaluate` table
     "Read the data set at `data` and `evaluate` the predictions `pred` on it: the command line's `saliency_nb evaluate`."
     from saliency_nb.data import load_dataset  # the data layer is imported only when a data set is read
     ds = load_dataset(data, format)
     if split is not None: ds = ds.split(split)
-    return evaluate(pred, ds, emd=emd, json_out=json_out, limit=limit)
+    return evaluate(pred, ds, emd=emd, json_out=json_out, limit=limit, progress=progress)

@@ -173,6 +173,10 @@ def mit_emd(S, G, downsize=32):
             D[i, j] = math.sqrt((ri - rj)**2 + (ci - cj)**2)
     a = np.maximum(P, 0) + np.maximum(-Q, 0); b = np.maximum(Q, 0) + np.maximum(-P, 0)
     rows = np.repeat(np.arange(n), n); cols = np.arange(n*n)
-    A = coo_matrix((np.ones(2*n*n), (np.r_[rows, n + np.tile(np.arange(n), n)], np.r_[cols, cols])), shape=(2*n, n*n))
-    res = linprog(D.ravel(), A_eq=A, b_eq=np.r_[a, b*a.sum()/b.sum()], bounds=(0, None), method='highs')
+    out_of = coo_matrix((np.ones(n*n), (rows, cols)), shape=(n, n*n))                     # flow leaving each supply cell
+    into = coo_matrix((np.ones(n*n), (np.tile(np.arange(n), n), cols)), shape=(n, n*n))   # flow reaching each demand cell
+    # every supply is shipped (equality); demands are upper bounds with a 1e-12 slack, so rounding in the two totals
+    # (equal in exact arithmetic) cannot make the LP infeasible, as strict equality on both sides did in scipy 1.17
+    res = linprog(D.ravel(), A_eq=out_of, b_eq=a, A_ub=into, b_ub=b*a.sum()/b.sum() + 1e-12, bounds=(0, None), method='highs')
+    if res.fun is None: raise RuntimeError(f'the reference EMD LP failed: {res.message}')
     return float(res.fun)
