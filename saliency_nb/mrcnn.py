@@ -198,69 +198,143 @@ def predict_crops(
     return torch.cat([model(_std(cr[i:i + bs]).to(dev)).cpu() for i in range(0, len(cr), bs)]).numpy()
 
 # %% ../nbs/04a_mrcnn.ipynb #d630eacd
-_TAIL = (18.29e6 + 35.39e6 + 14.93e6 + 1.33e6, 35.39e6 + 14.93e6 + 1.33e6, 14.93e6 + 1.33e6, 1.33e6) # MACs per crop after level L
+_MACS = {'conv1': 96*3*49, 'conv2': 160*96*9, 'conv3': 288*160*9} # multiply-adds per output position of each convolution
+_COUT = {'conv1': 96, 'conv2': 160, 'conv3': 288} # output channels
+_STEP = {'conv1': 1, 'conv2': 2, 'conv3': 4} # a crop starting at t reads the layer's outputs t + step*i
+_CROPMACS = (36*36*_MACS['conv1'], 16*16*_MACS['conv2'], 6*6*_MACS['conv3'], 2592*512) # per crop and stream: conv1, conv2, conv3, FC
 
-def _dense_cost(h, w, level):
-    "Multiply-adds of the shared layers up to `level` over an (h, w) region (42-crop coordinates)."
-    c, sizes = 0., [(6, 96*147), (11, 160*864), (23, 288*1440)]
-    for l in range(level): d, m = sizes[l]; c += max(h - d, 0)*max(w - d, 0)*m
-    return c
+def _needed(t, step, n):
+    "Rows (or columns) of a layer's full map that crops starting at `t` read: the union of t + step*i, i < n."
+    return np.unique((np.unique(t)[:, None] + step*np.arange(n)).ravel())
 
-def _gather(a, ty, tx, step, n):
-    "Windows a[:, ty + step*i, tx + step*j], i, j < n, of a (C, H, W) map: (N, C, n, n)."
-    ar = step*torch.arange(n)
-    iy = torch.as_tensor(ty)[:, None] + ar; ix = torch.as_tensor(tx)[:, None] + ar
-    return a[:, iy[:, :, None], ix[:, None, :]].permute(1, 0, 2, 3)
+def _runs(idx, gap:int=2):
+    "Integers -> sorted inclusive runs [(start, stop)], filling holes of up to `gap` missing values."
+    idx = np.unique(idx)
+    cut = np.flatnonzero(np.diff(idx) > gap + 1)
+    return list(zip(idx[np.r_[0, cut + 1]].tolist(), idx[np.r_[cut, len(idx) - 1]].tolist()))
+
+class _Map:
+    "A layer's outputs on a sub-grid of the full (à trous) map: `T` (1, C, h, w) holds full-map rows `r0 + m*i` and columns `c0 + m*j`."
+    def __init__(self, T, r0, c0, m): self.T, self.r0, self.c0, self.m = T, r0, c0, m
+
+    def sub(self, a, b):
+        "The rows = a and columns = b (mod 2m): a view, a sub-grid of step 2m."
+        i, j = ((a - self.r0)//self.m) % 2, ((b - self.c0)//self.m) % 2
+        return _Map(self.T[:, :, i::2, j::2], self.r0 + self.m*i, self.c0 + self.m*j, 2*self.m)
+
+    def pool(self, band:int=2**22):
+        "2x2 max-pooling, stride 1, on the sub-grid (in the full map: rows r and r + m, à trous); in place, in bands of about `band` values."
+        T, h = self.T, self.T.shape[2] - 1
+        rows = max(1, band//(T.shape[1]*T.shape[3]))
+        for k in range(0, h, rows): # row k + rows is still unpooled when its band's turn comes
+            t = torch.maximum(T[:, :, k:min(k + rows, h)], T[:, :, k + 1:min(k + rows, h) + 1])
+            T[:, :, k:min(k + rows, h), :-1] = torch.maximum(t[..., :-1], t[..., 1:])
+        return _Map(T[:, :, :h, :-1], self.r0, self.c0, self.m)
+
+def _conv_at(M, conv, rows, cols, gap:int=2):
+    "relu(conv(M)) at the full-map `rows` x `cols` only (all in M's sub-grid), in blocks of contiguous runs; channels last."
+    i, j = (np.asarray(rows) - M.r0)//M.m, (np.asarray(cols) - M.c0)//M.m
+    i0, j0, k = i.min(), j.min(), conv.kernel_size[0]
+    ri, cj = _runs(i, gap), _runs(j, gap)
+    if len(ri) == len(cj) == 1: out = F.conv2d(M.T[:, :, i0:i.max() + k, j0:j.max() + k], conv.weight, conv.bias) # one block: no copy
+    else:
+        out = M.T.new_empty((1, i.max() - i0 + 1, j.max() - j0 + 1, conv.out_channels)).permute(0, 3, 1, 2) # holes stay unset: nothing needed reads them
+        for u0, u1 in ri:
+            for v0, v1 in cj: out[:, :, u0 - i0:u1 - i0 + 1, v0 - j0:v1 - j0 + 1] = F.conv2d(M.T[:, :, u0:u1 + k, v0:v1 + k], conv.weight, conv.bias)
+    return _Map(out.relu_(), M.r0 + M.m*i0, M.c0 + M.m*j0, M.m)
+
+def _plan(ty, tx, level:int):
+    "The shared convolutions up to `level` (1..3) for crops starting at rows `ty`, columns `tx`: [(layer, residue class (a, b), rows, cols)]."
+    jobs = [('conv1', (0, 0), _needed(ty, 1, 36), _needed(tx, 1, 36))]
+    for name, m, n in (('conv2', 2, 16), ('conv3', 4, 6))[:level - 1]:
+        cy, cx = ({int(r): t[t % m == r] for r in np.unique(t % m)} for t in (ty, tx))
+        jobs += [(name, (a, b), _needed(ya, m, n), _needed(xb, m, n)) for a, ya in cy.items() for b, xb in cx.items()]
+    return jobs
+
+def _plan_cost(jobs, n_crops:int, level:int, crop_factor=(3.0, 2.5, 2.0), block_macs=25e6, mem_macs=200)->float:
+    "Cost of sharing up to `level` in multiply-adds of a large convolution: shared convolutions (blocks as `_conv_at`), per block and map memory, and the per-crop rest."
+    c = 0.
+    for name, _, rows, cols in jobs:
+        ri, cj = _runs(rows//_STEP[name]), _runs(cols//_STEP[name])
+        c += sum(b - a + 1 for a, b in ri)*sum(b - a + 1 for a, b in cj)*_MACS[name] + len(ri)*len(cj)*block_macs
+        c += (ri[-1][1] - ri[0][0] + 1)*(cj[-1][1] - cj[0][0] + 1)*_COUT[name]*mem_macs
+    return c + n_crops*(sum(_CROPMACS[level:3])*(crop_factor[level] if level < 3 else 0) + _CROPMACS[3])
+
+# %% ../nbs/04a_mrcnn.ipynb #76586ed9
+def _shared(st, X, jobs):
+    "Run the plan `jobs` of stream `st` on the standardised padded image X (1, 3, S+48, S+48): the last pooled maps by residue class."
+    src, out, layer = {}, {(0, 0): _Map(st.prep(X, MARGIN).contiguous(memory_format=torch.channels_last), 0, 0, 1)}, None
+    for name, (a, b), rows, cols in jobs:
+        if name != layer: src, out, layer = out, {}, name
+        M = src[(0, 0)] if name == 'conv1' else src[(a % (_STEP[name]//2), b % (_STEP[name]//2))].sub(a, b)
+        out[(a, b)] = _conv_at(M, getattr(st, name), rows, cols).pool()
+    return out
+
+def _gather(maps, ty, tx, step, n):
+    "n x n windows, `step` apart in the full map, from (ty, tx), out of the maps {residue class: _Map}: (N, n, n, C)."
+    M0 = next(iter(maps.values())); m = M0.m
+    out, ar, cls = M0.T.new_empty((len(ty), n, n, M0.T.shape[1])), torch.arange(n)*(step//m), (ty % m)*m + tx % m
+    for c in np.unique(cls):
+        sel = np.flatnonzero(cls == c); M = maps[(int(c)//m, int(c) % m)]
+        iy, ix = torch.as_tensor((ty[sel] - M.r0)//m)[:, None] + ar, torch.as_tensor((tx[sel] - M.c0)//m)[:, None] + ar
+        out[torch.as_tensor(sel)] = M.T[0].permute(1, 2, 0)[iy[:, :, None], ix[:, None, :]] # channels last: each index copies C contiguous values
+    return out
+
+def _linear_relu(x, weight, bias):
+    "relu(x @ weight.T + bias), through oneDNN where it can (MKL's sgemm is ~2x slower on some CPUs); the same up to rounding."
+    if x.device.type == 'cpu' and x.dtype == torch.float32 and torch.backends.mkldnn.is_available() and hasattr(torch._C._nn, 'mkldnn_linear'):
+        try: return torch._C._nn.mkldnn_linear(x.contiguous().to_mkldnn(), weight.to_mkldnn(), bias.to_mkldnn()).to_dense().relu_()
+        except RuntimeError: pass
+    return F.linear(x, weight, bias).relu_()
 
 def _stream_dense(st, X, ty, tx, level, bs):
-    "512-d features of stream `st` for crops starting at (ty, tx) of the padded, standardised image X (1, 3, H, W)."
+    "512-d features of stream `st` for crops starting at (ty, tx) of the padded, standardised image X (1, 3, H, W); and the level used."
+    published = st.blur is not None and st.blur.mode == 'published'
     if level == 'auto':
-        h, w = ty.max() - ty.min() + CROP, tx.max() - tx.min() + CROP
-        costs = [_dense_cost(h, w, l) + len(ty)*_TAIL[l] for l in range(4)]
-        level = int(np.argmin(costs)) if st.blur is None or st.blur.mode == 'corrected' else 0
-    if level and st.blur is not None and st.blur.mode == 'published':
-        raise ValueError("The published blur zero-pads each crop, so its streams cannot be shared across crops: use level=0 or 'auto'.")
-    y0, x0 = ty.min(), tx.min()
-    X = X[..., y0:ty.max() + CROP + 2*MARGIN, x0:tx.max() + CROP + 2*MARGIN]
-    ty, tx = ty - y0, tx - x0
+        costs = [_plan_cost([], len(ty), 0)] + [_plan_cost(_plan(ty, tx, l), len(ty), l) for l in (1, 2, 3)]
+        level = 0 if published else int(np.argmin(costs))
+    if level and published: raise ValueError("The published blur zero-pads each crop, so its streams cannot be shared across crops: use level=0 or 'auto'.")
     if level == 0:
         ar = torch.arange(CROP + 2*MARGIN)
         win = lambda s: X[0][:, torch.as_tensor(ty[s])[:, None, None] + ar[:, None], torch.as_tensor(tx[s])[:, None, None] + ar].permute(1, 0, 2, 3)
         return torch.cat([st(win(slice(i, i + bs))) for i in range(0, len(ty), bs)]), 0
-    a = F.max_pool2d(F.relu(st.conv1(st.prep(X, MARGIN))), 2, stride=1) # pool1 of every offset: crop's j -> t + 2j
-    if level >= 2: a = F.max_pool2d(F.relu(F.conv2d(a, st.conv2.weight, st.conv2.bias, dilation=2)), 2, stride=1, dilation=2) # t + 4j
-    if level >= 3: a = F.max_pool2d(F.relu(F.conv2d(a, st.conv3.weight, st.conv3.bias, dilation=4)), 2, stride=1, dilation=4) # t + 8j
+    maps = _shared(st, X, _plan(ty, tx, level))
     step, n = 2**level, (18, 8, 3)[level - 1]
-    feats = [st.tail(_gather(a[0], ty[i:i + bs], tx[i:i + bs], step, n), level) for i in range(0, len(ty), bs)]
-    return torch.cat(feats), level
+    win = lambda i: _gather(maps, ty[i:i + bs], tx[i:i + bs], step, n)
+    if level < 3: return torch.cat([st.tail(win(i).permute(0, 3, 1, 2), level) for i in range(0, len(ty), bs)]), level
+    w = st.fc.weight.unflatten(1, (288, 3, 3)).permute(0, 2, 3, 1).flatten(1).contiguous() # FC weight in (row, col, channel) order
+    return torch.cat([_linear_relu(win(i).flatten(1), w, st.fc.bias) for i in range(0, len(ty), bs)]), 3 # eval: the dropouts are the identity
 
-# %% ../nbs/04a_mrcnn.ipynb #76586ed9
+# %% ../nbs/04a_mrcnn.ipynb #1a520406
 @torch.no_grad()
 def mrcnn_dense(
     model:MrCNN, # the model (put in eval mode)
     img:np.ndarray, # RGB uint8 image (H, W, 3)
     grid:int|tuple|str=50, # locations: see `grid_points`
-    level:int|str='auto', # sharing level per stream: 'auto' (cheapest), or 0 (batched crops) to 3 (see above)
+    level:int|str|tuple='auto', # sharing level: 'auto' (cheapest by the cost model), 0 (batched crops) to 3 (see above), or one per stream
     bs:int=512, # locations per batch in the per-crop part
-    info:dict|None=None, # if given, receives the chosen levels and the seconds taken
+    info:dict|None=None, # if given, receives the chosen levels and the wall and CPU seconds taken
 )->np.ndarray: # (rows, cols) map of fixation probabilities on the grid
     "Mr-CNN's saliency on a grid of locations, with the convolutions shared across locations (exact)."
-    if level != 'auto' and level not in (0, 1, 2, 3): raise ValueError(f"level must be 'auto' or 0..3, got {level!r}.")
-    t0 = time.time(); model.eval()
+    ok = lambda l: l == 'auto' or (isinstance(l, (int, np.integer)) and not isinstance(l, bool) and 0 <= l <= 3)
+    levels_in = list(level) if isinstance(level, (tuple, list)) else [level]*3
+    if len(levels_in) != 3 or not all(ok(l) for l in levels_in):
+        raise ValueError(f"level must be 'auto', 0..3, or three of those (one per stream), got {level!r}.")
+    t0, c0 = time.time(), time.process_time(); model.eval()
     img = _check_image(img); h, w = img.shape[:2]
     gy, gx = grid_points((h, w), grid, model.scales[-1])
     yy, xx = np.meshgrid(gy, gx, indexing='ij')
     dev = next(model.parameters()).device
     feats, levels = [], []
-    for s, st in zip(model.scales, model.streams):
+    for s, st, l in zip(model.scales, model.streams, levels_in):
         X = _std(torch.from_numpy(resized_padded(img, s)).permute(2, 0, 1))[None].to(dev)
-        f, l = _stream_dense(st, X, crop_starts(yy.ravel(), h, s), crop_starts(xx.ravel(), w, s), level, bs)
+        f, l = _stream_dense(st, X, crop_starts(yy.ravel(), h, s), crop_starts(xx.ravel(), w, s), l, bs)
         feats.append(f); levels.append(l)
     p = torch.cat([model.head([f[i:i + bs] for f in feats]) for i in range(0, len(feats[0]), bs)])
-    if info is not None: info.update(levels=levels, seconds=time.time() - t0)
+    if info is not None: info.update(levels=levels, seconds=time.time() - t0, cpu_seconds=time.process_time() - c0)
     return p.cpu().numpy().reshape(yy.shape)
 
-# %% ../nbs/04a_mrcnn.ipynb #6ff683f6
+# %% ../nbs/04a_mrcnn.ipynb #21fdbb7d
 def mrcnn_saliency(
     model:MrCNN, # the model
     img:np.ndarray, # RGB uint8 image (H, W, 3)
@@ -272,7 +346,7 @@ def mrcnn_saliency(
     h, w = img.shape[:2]
     return np.asarray(Image.fromarray(g, mode='F').resize((w, h), Image.BICUBIC), dtype=np.float64)
 
-# %% ../nbs/04a_mrcnn.ipynb #157b213d
+# %% ../nbs/04a_mrcnn.ipynb #1bf61f1b
 def sample_locations(
     density, # min-max normalised fixation density (H, W)
     n_fix:int=10, # fixated locations to draw
@@ -292,7 +366,7 @@ def sample_locations(
     lab = np.r_[np.ones(min(n_fix, len(pos))), np.zeros(min(n_nonfix, len(neg)))].astype(np.float32)
     return idx % d.shape[1], idx//d.shape[1], lab
 
-# %% ../nbs/04a_mrcnn.ipynb #c58695a4
+# %% ../nbs/04a_mrcnn.ipynb #3e2e4b1c
 class Patches(torch.utils.data.Dataset):
     "Training crops and labels: `x` (N, 3 scales, 3, S, S), uint8 (standardised on access) or already standardised floats."
     def __init__(self,
@@ -311,7 +385,7 @@ class Patches(torch.utils.data.Dataset):
         return (_std(x) if x.dtype == torch.uint8 else x.float()), self.y[i]
     def __repr__(self): return f"Patches({len(self)} crops of {self.x.shape[-1]}px, {int(self.y.sum())} fixated)"
 
-# %% ../nbs/04a_mrcnn.ipynb #21fdbb7d
+# %% ../nbs/04a_mrcnn.ipynb #1f7cbe19
 def _patch_key(ds, stems, **kw):
     s = json.dumps({'name': ds.name, 'root': str(Path(ds.root).resolve()), 'stems': list(stems), 'v': 1, **kw}, sort_keys=True, default=str)
     return hashlib.sha1(s.encode()).hexdigest()[:16]
@@ -356,7 +430,7 @@ def sample_patches(
         os.replace(tmp, path)
     return Patches(x, y, S, xs, ys)
 
-# %% ../nbs/04a_mrcnn.ipynb #1f7cbe19
+# %% ../nbs/04a_mrcnn.ipynb #0932c36f
 def read_coursework(
     path, # a coursework .pth.tar file
 )->Patches|list: # `Patches` for training files, a list of dicts for val/test files
@@ -397,7 +471,7 @@ def coursework_dense(
     x = torch.stack(crops, 1)
     return torch.cat([model(x[i:i + bs].to(dev)).cpu() for i in range(0, len(x), bs)]).numpy().reshape(g, -1)
 
-# %% ../nbs/04a_mrcnn.ipynb #a3e34312
+# %% ../nbs/04a_mrcnn.ipynb #eed023c5
 def _bare(m): return getattr(m, 'module', m) # the model inside DDP / DataParallel
 
 def save_mrcnn(
