@@ -282,7 +282,9 @@ def train_phases(
                 'n_train': len(ds.splits['train']), 'n_valid': len(ds.splits.get('valid', []))})
     def build():
         base, cfg = create_model(arch, backbone, pretrained=pretrained, **(model_kw or {})); base.config = cfg
-        return ProtoModel(base, K, freeze_backbone=freeze_backbone, cb_sigma=None)
+        pm = ProtoModel(base, K, freeze_backbone=freeze_backbone, cb_sigma=None)
+        pm.input_size = tuple(size)  # the training size: thresholds, dissection and predictions run at it
+        return pm
     def fit(model, name, n, lr_):
         t0 = time.time()
         with warnings.catch_warnings():

@@ -11,6 +11,7 @@ __all__ = ['METRICS', 'DIRECTIONS', 'PRESETS', 'FREEZE', 'SaliencyLoss', 'SalMet
 
 # %% ../nbs/05_train.ipynb #324c8d2f
 import argparse, hashlib, json, math, os, random, subprocess, sys, tempfile, time, warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -197,6 +198,11 @@ def dls_preprocessing(dls)->dict:
     return {'input_size': size, 'mean': mean, 'std': std}
 
 # %% ../nbs/05_train.ipynb #4f8d4225
+def _log_line(learn, log):
+    "An epoch's record as one line: `epoch 0  train_loss 13.4659  valid_loss 15.0609  nss 0.8363 ...`."
+    fmt = lambda v: f'{v:.4f}' if isinstance(v, (float, np.floating)) else str(v)
+    print('  '.join(f'{n} {fmt(v)}' for n, v in zip(learn.recorder.metric_names, log)), flush=True)
+
 class SalLearner(Learner):
     "fastai's `Learner` whose epoch loop starts at `resume_epoch` (set by `ResumeCallback`), so a killed run continues where it stopped."
     resume_epoch = 0
@@ -254,7 +260,9 @@ def saliency_learner(
                     lr=lr or (p['lr'] if p else 1e-3), splitter=_splitter, metrics=[SalMetric(m) for m in metrics],
                     path=path, cbs=cbs, train_bn=False)
     if FREEZE[freeze]: learn.freeze_to(FREEZE[freeze])
-    if not progress: learn.remove_cb(learn.progress) if hasattr(learn, 'progress') else None
+    if not progress:
+        if hasattr(learn, 'progress'): learn.remove_cb(learn.progress)
+        learn.logger = partial(_log_line, learn)  # one readable line per epoch instead of fastai's raw list
     learn.sal_config = {**config, **prep, 'pretrained': pretrained, 'loss_weights': list(loss_weights), 'monitor': monitor,
                         'preset': preset, 'seed': seed, 'freeze': freeze}
     return learn
@@ -532,6 +540,10 @@ def train(
     ds = _limit(load_dataset(root, format), limit)
     for k in ('train', 'valid'):
         if not ds.splits.get(k): raise ValueError(f"{root}: the data set has no (or an empty) {k!r} split; it has {sorted(ds.splits)}.")
+    n_tr = len(ds.splits['train'])
+    if n_tr < bs*max(num_distrib(), 1):
+        raise ValueError(f"{root}: the train split has {n_tr} images, fewer than one batch of {bs} per process: fastai drops an incomplete batch, "
+                         f"so nothing would be trained; lower --bs to at most {n_tr // max(num_distrib(), 1)} (or raise --limit).")
     dls = saliency_dls(ds, size=tuple(size), bs=bs, num_workers=num_workers)
     learn = saliency_learner(dls, arch, backbone, pretrained=pretrained, monitor=monitor, patience=patience, path=out,
                              tensorboard=tensorboard, seed=seed, preset=preset, lr=lr, freeze=freeze, progress=progress,
@@ -721,6 +733,10 @@ def demo(
     if n_test is not None: test = test.subset(test.stems[:n_test])
     for k in ('train', 'valid'):  # densities up front, so the first epoch is as fast as the timed batches
         for s in ds.splits[k]: ds.density(s)
+    n_tr = len(ds.splits['train'])
+    if n_tr < bs*max(num_distrib(), 1):
+        raise ValueError(f"OSIE (--limit {limit}): the train split has {n_tr} images, fewer than one batch of {bs} per process: fastai drops an incomplete batch, "
+                         f"so nothing would be trained; lower --bs to at most {n_tr // max(num_distrib(), 1)} (or raise --limit).")
     dls = saliency_dls(ds, size=tuple(size), bs=bs, num_workers=num_workers)
     learn = saliency_learner(dls, arch, backbone, pretrained=True, monitor=monitor, patience=patience, path=out, seed=seed,
                              preset=preset, lr=lr, freeze=freeze, progress=progress)
