@@ -58,12 +58,16 @@ class _Fixmaps:
     def __len__(self): return len(self.ds)
     def __getitem__(self, j): return self.ds.fixmap(j)
 
+def _write_text_atomic(path, text:str):
+    "Write `text` to `path` atomically: a temporary file beside it (`<name>*.tmp`), then `os.replace`."
+    fd, tmp = tempfile.mkstemp(dir=Path(path).parent, prefix=Path(path).name, suffix='.tmp')
+    with os.fdopen(fd, 'w') as f: f.write(text)
+    os.replace(tmp, path)
+
 def _write_json(obj, path):
     "Write `obj` as JSON to `path` atomically (temporary file, then `os.replace`)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp')
-    with os.fdopen(fd, 'w') as fh: json.dump(obj, fh, indent=1, default=float)
-    os.replace(tmp, path)
+    _write_text_atomic(path, json.dumps(obj, indent=1, default=float))
 
 # %% ../nbs/02b_evaluate.ipynb #f108d58d
 def _run_fingerprint(preds, dataset, n, **settings)->str|None:
@@ -98,11 +102,6 @@ class _Partial:
         with open(self.path, 'a') as f:
             f.write(json.dumps({'i': i, 'rows': rows}) + '\n'); f.flush(); os.fsync(f.fileno())
     def remove(self): self.path.unlink(missing_ok=True)
-
-def _write_text_atomic(path, text):
-    fd, tmp = tempfile.mkstemp(dir=Path(path).parent, prefix=Path(path).name, suffix='.tmp')
-    with os.fdopen(fd, 'w') as f: f.write(text)
-    os.replace(tmp, path)
 
 # %% ../nbs/02b_evaluate.ipynb #350c05a5
 CB_SIGMA = 0.25 # centre-bias width used as baseline and context row (see the OSIE check below)

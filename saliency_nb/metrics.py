@@ -367,16 +367,6 @@ def _kld_core(s, g, eps=EPS):
     p, q = _sumnorm(s), _sumnorm(g)
     return (q*_log(eps + q/(p + eps))).sum(-1)
 
-def _sim_core(s, g, minmax=True):
-    "Histogram intersection per row: sum min(P, Q); MIT min-max normalises before dividing by the sum."
-    if minmax: s, g = _mmnorm(s), _mmnorm(g)
-    return _minimum(_sumnorm(s), _sumnorm(g)).sum(-1)
-
-def _ig_core(s, b, f, eps=EPS):
-    "MIT `InfoGain.m` per row: mean over fixated pixels of log2(eps + P) - log2(eps + B), P and B min-max then sum normalised."
-    p, q = _sumnorm(_mmnorm(s)), _sumnorm(_mmnorm(b))
-    return ((_log(eps + p) - _log(eps + q))*f).sum(-1)/f.sum(-1)/math.log(2)
-
 # %% ../nbs/01_metrics.ipynb #0334238d
 def nss(
     smap, # saliency map, resized to the fixation map's size
